@@ -1,0 +1,32 @@
+// C shims for OpenLDAP's libldap/liblber: only what Swift cannot import directly.
+#ifndef CERTDIR_CLDAP_SHIM_H
+#define CERTDIR_CLDAP_SHIM_H
+
+#include <sys/time.h>
+#include <ldap.h>
+#include <lber.h>
+
+// LDAP_OPT_ON is `((void *) &ber_pvt_opt_on)`: Swift 6 rejects the address of a
+// mutable C global that is not concurrency-safe, so hand it out from C.
+static inline void *cldap_opt_on(void) { return LDAP_OPT_ON; }
+
+// LDAP_OPT_OFF is a null pointer cast; named here for readability at call sites.
+static inline void *cldap_opt_off(void) { return LDAP_OPT_OFF; }
+
+// LDAP_SASL_SIMPLE is `((char *) 0)`, a macro Swift does not import.
+static inline const char *cldap_sasl_simple(void) { return LDAP_SASL_SIMPLE; }
+
+// Message type constants import with mixed integer types (UInt vs Int32);
+// one int-typed accessor each keeps the Swift switch exhaustive and simple.
+static inline int cldap_res_search_entry(void) { return LDAP_RES_SEARCH_ENTRY; }
+static inline int cldap_res_search_reference(void) { return LDAP_RES_SEARCH_REFERENCE; }
+static inline int cldap_res_search_result(void) { return LDAP_RES_SEARCH_RESULT; }
+
+// struct timeval comes from <sys/time.h>, which Swift may attribute to another
+// clang module; building it here keeps the libldap files free of that import.
+static inline struct timeval cldap_timeval(long seconds, long microseconds) {
+    struct timeval tv = { seconds, microseconds };
+    return tv;
+}
+
+#endif

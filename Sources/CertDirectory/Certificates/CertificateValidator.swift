@@ -1,0 +1,111 @@
+public import Foundation
+
+/// The checks that decide whether a certificate may be used, shared by every
+/// command: address (RFC 8550 §3), key usage and EKU (RFC 8550 §4.4, RFC 5280
+/// §4.2.1.3 and §4.2.1.12, RFC 5480 §3), validity dates (RFC 5280 §4.1.2.5),
+/// strength (RFC 8551 §2), and a path to a trust anchor (RFC 5280 §6, by
+/// OpenSSL's `X509_verify_cert`).
+///
+/// Validation is a result, not an error: ``validate(_:purpose:address:intermediates:at:)``
+/// always returns every reason that applies, so that `--explain` can show them all.
+public struct CertificateValidator: Sendable {
+    public let policy: ValidationPolicy
+    private let trustStore: TrustStore
+
+    /// - Parameters:
+    ///   - trustAnchors: DER certificates trusted as path ends; usually root
+    ///     CAs, but any CA certificate may be an anchor.
+    ///   - policy: Strength floor and address rules.
+    public init(trustAnchors: [[UInt8]], policy: ValidationPolicy = .init()) {
+        self.policy = policy
+        self.trustStore = TrustStore(anchors: trustAnchors)
+    }
+
+    /// Checks one certificate for `purpose`.
+    /// - Parameters:
+    ///   - address: What the certificate must name; `nil` skips the address check.
+    ///   - intermediates: Certificates that may complete the path (from the same
+    ///     PKCS#7 bundle, the same directory answer, or local files).
+    ///   - time: The evaluation instant for every date check.
+    /// - Returns: The reasons that refuse the certificate (none when fit) and warnings.
+    public func validate(
+        _ certificate: ParsedCertificate, purpose: Purpose, address: AddressExpectation?,
+        intermediates: [ParsedCertificate], at time: Date
+    ) -> ValidationResult {
+        var result = ValidationResult()
+        if certificate.isCA {
+            result.reasons.append(Finding(.caCertificate))
+        }
+        if let address { checkAddress(certificate, address, &result) }
+        checkValidity(certificate, at: time, &result)
+        checkKeyUsage(certificate, purpose: purpose, &result)
+        checkStrength(certificate, purpose: purpose, &result)
+        switch trustStore.verify(leaf: certificate.x509, intermediates: intermediates.map(\.x509), at: time) {
+        case .trusted(let length):
+            result.pathLength = length
+        case .untrusted(let reason, let depth):
+            result.reasons.append(
+                Finding(.untrusted, "no valid path to a trust anchor: \(reason) (at depth \(depth))"))
+        }
+        return result
+    }
+
+    private func checkAddress(_ certificate: ParsedCertificate, _ expected: AddressExpectation, _ result: inout ValidationResult) {
+        let sanNames = certificate.rfc822Names
+        // RFC 8550 §3: the subject emailAddress counts only without any rfc822Name.
+        let legacy = sanNames.isEmpty
+        let names = (legacy ? certificate.subjectEmailAddresses : sanNames).compactMap(MailAddress.init)
+        let strict = policy.strictLocalPart
+        if names.contains(where: { $0.matches(expected.address, strictLocalPart: strict) }) {
+            if legacy {
+                result.warnings.append(
+                    Finding(.legacyEmailAddress, "\(expected.address) is named only in the subject emailAddress"))
+            }
+            return
+        }
+        if let primary = expected.primary, names.contains(where: { $0.matches(primary, strictLocalPart: strict) }) {
+            result.warnings.append(
+                Finding(.aliasAddress, "found by the alias \(expected.address); the certificate names \(primary)"))
+            if legacy { result.warnings.append(Finding(.legacyEmailAddress)) }
+            return
+        }
+        let named = names.isEmpty ? "no address" : names.map(\.description).joined(separator: ", ")
+        result.reasons.append(Finding(.addressMismatch, "the certificate names \(named), not \(expected.address)"))
+    }
+
+    private func checkValidity(_ certificate: ParsedCertificate, at time: Date, _ result: inout ValidationResult) {
+        if time < certificate.notBefore {
+            result.reasons.append(
+                Finding(.notYetValid, "not valid before \(RFC3339.format(certificate.notBefore))"))
+        }
+        if time > certificate.notAfter {
+            result.reasons.append(Finding(.expired, "expired at \(RFC3339.format(certificate.notAfter))"))
+        }
+    }
+}
+
+/// The address a certificate must name.
+public struct AddressExpectation: Sendable, Hashable {
+    /// The address asked for.
+    public var address: MailAddress
+    /// The entry's primary address, when the entry was found through a
+    /// `proxyAddresses` alias; a certificate naming it is accepted with a warning.
+    public var primary: MailAddress?
+
+    public init(address: MailAddress, primary: MailAddress? = nil) {
+        self.address = address
+        self.primary = primary
+    }
+}
+
+/// What ``CertificateValidator`` found.
+public struct ValidationResult: Sendable, Hashable {
+    /// Each reason refuses the certificate; empty means fit for the purpose.
+    public var reasons: [Finding] = []
+    /// Facts worth telling that do not refuse it.
+    public var warnings: [Finding] = []
+    /// Certificates on the validated path, leaf to anchor; `nil` when no path was found.
+    public var pathLength: Int?
+
+    public var isFit: Bool { reasons.isEmpty }
+}

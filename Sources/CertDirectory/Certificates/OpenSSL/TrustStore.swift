@@ -1,0 +1,90 @@
+internal import COpenSSL
+import Foundation
+
+/// The outcome of building and verifying a path to a trust anchor.
+enum ChainVerdict: Sendable, Hashable {
+    /// A path was found; `length` counts the certificates from leaf to anchor.
+    case trusted(length: Int)
+    /// No path: OpenSSL's reason, and the depth (0 = the leaf) where it failed.
+    case untrusted(reason: String, depth: Int)
+}
+
+/// The configured trust anchors in an OpenSSL `X509_STORE`, used to verify
+/// paths with `X509_verify_cert(3)`, the reference RFC 5280 §6 implementation
+/// here.
+///
+/// `@unchecked Sendable`: the store is filled once in `init` and only read
+/// afterwards; OpenSSL locks its lookups, so concurrent verifications are safe.
+final class TrustStore: @unchecked Sendable {
+    let store: OpaquePointer
+
+    /// - Parameter anchors: DER certificates. Any certificate may be an anchor,
+    ///   not only a self-signed root (`X509_V_FLAG_PARTIAL_CHAIN`, RFC 5280 §6.1.1 (d)).
+    init(anchors: [[UInt8]]) {
+        store = X509_STORE_new()
+        for der in anchors {
+            if let cert = X509Ref(der: der) { X509_STORE_add_cert(store, cert.pointer) }
+        }
+        OpenSSLErrorQueue.clear()
+    }
+
+    /// A store for checking a TLS server certificate: `caFile` (PEM), or the
+    /// system's default CA locations.
+    init(tlsCAFile caFile: String?) {
+        store = X509_STORE_new()
+        if let caFile {
+            X509_STORE_load_file(store, caFile)
+        } else {
+            X509_STORE_set_default_paths(store)
+        }
+        OpenSSLErrorQueue.clear()
+    }
+
+    deinit { X509_STORE_free(store) }
+
+    /// Verifies every signature on a path from `leaf` to an anchor, building it
+    /// from `intermediates`, and the validity of each CA certificate at `time`.
+    ///
+    /// The leaf's own validity dates are deliberately not judged here (the
+    /// validator reports `expired`/`not-yet-valid` itself), so the verdict does
+    /// not change with time for a given leaf and can be cached. Key usage and
+    /// EKU of the leaf are not checked here either: OpenSSL's S/MIME purpose
+    /// wrongly rejects EC keyAgreement certificates (INTEROP.md).
+    func verify(leaf: X509Ref, intermediates: [X509Ref], at time: Date) -> ChainVerdict {
+        guard let context = X509_STORE_CTX_new() else { return .untrusted(reason: "out of memory", depth: 0) }
+        defer { X509_STORE_CTX_free(context) }
+        let untrusted = copenssl_sk_X509_new_null()
+        defer { copenssl_sk_X509_free(untrusted) }
+        for intermediate in intermediates { copenssl_sk_X509_push(untrusted, intermediate.pointer) }
+        return withExtendedLifetime(intermediates) {
+            guard X509_STORE_CTX_init(context, store, leaf.pointer, untrusted) == 1 else {
+                return .untrusted(reason: OpenSSLErrorQueue.drain(), depth: 0)
+            }
+            let parameters = X509_STORE_CTX_get0_param(context)
+            X509_VERIFY_PARAM_set_time(parameters, time_t(time.timeIntervalSince1970.rounded(.down)))
+            X509_VERIFY_PARAM_set_flags(parameters, UInt(X509_V_FLAG_PARTIAL_CHAIN))
+            X509_STORE_CTX_set_verify_cb(context, ignoreLeafValidity)
+            let ok = X509_verify_cert(context)
+            defer { OpenSSLErrorQueue.clear() }
+            if ok == 1 {
+                return .trusted(length: Int(copenssl_sk_X509_num(X509_STORE_CTX_get0_chain(context))))
+            }
+            let code = X509_STORE_CTX_get_error(context)
+            let reason = String(cString: X509_verify_cert_error_string(Int(code)))
+            return .untrusted(reason: reason, depth: Int(X509_STORE_CTX_get_error_depth(context)))
+        }
+    }
+}
+
+/// Accepts a leaf that is only outside its validity period; everything else
+/// keeps OpenSSL's verdict. A C callback, so it captures nothing.
+private func ignoreLeafValidity(_ ok: Int32, _ context: OpaquePointer?) -> Int32 {
+    if ok == 1 { return 1 }
+    let error = X509_STORE_CTX_get_error(context)
+    if X509_STORE_CTX_get_error_depth(context) == 0
+        && (error == X509_V_ERR_CERT_HAS_EXPIRED || error == X509_V_ERR_CERT_NOT_YET_VALID)
+    {
+        return 1
+    }
+    return 0
+}

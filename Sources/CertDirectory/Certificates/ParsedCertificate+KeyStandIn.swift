@@ -1,0 +1,58 @@
+import Crypto
+import SwiftASN1
+import X509
+
+/// swift-certificates models only the public keys swift-crypto can use
+/// (RSA ≥ 2048 bits, P-256/384/521, Ed25519); any other key makes
+/// `Certificate(derEncoded:)` throw, though the certificate is well formed.
+/// Such keys are exactly the ones the strength check must name (`weak-key`,
+/// `unsupported-key`), and the other checks should still report their findings.
+///
+/// So, for reading names, dates and extensions only, the certificate is
+/// re-encoded with a stand-in P-256 SubjectPublicKeyInfo. Everything about the
+/// real key comes from OpenSSL (``X509Ref/publicKeyInfo``), and signatures are
+/// verified by OpenSSL on the original DER; the stand-in is never used for either.
+enum KeyStandIn {
+    private static let standInKey: [UInt8] = Array(P256.Signing.PrivateKey().publicKey.derRepresentation)
+
+    /// The certificate with its SubjectPublicKeyInfo replaced, parsed by swift-certificates.
+    static func certificate(replacingKeyIn der: [UInt8]) throws -> Certificate {
+        let root = try DER.parse(der)
+        guard case .constructed(let parts) = root.content else { throw ASN1Error.invalidASN1Object(reason: "not a SEQUENCE") }
+        let top = Array(parts)
+        guard top.count == 3, case .constructed(let tbsChildren) = top[0].content else {
+            throw ASN1Error.invalidASN1Object(reason: "not a Certificate")
+        }
+        var fields = Array(tbsChildren)
+        // TBSCertificate (RFC 5280 §4.1): an optional [0] version, then serial,
+        // signature, issuer, validity, subject, subjectPublicKeyInfo.
+        let hasVersion = fields.first?.identifier == ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)
+        let keyIndex = hasVersion ? 6 : 5
+        guard fields.count > keyIndex else { throw ASN1Error.invalidASN1Object(reason: "TBSCertificate too short") }
+        var tbsBody: [UInt8] = []
+        for (index, field) in fields.enumerated() {
+            tbsBody += index == keyIndex ? standInKey : Array(field.encodedBytes)
+        }
+        fields.removeAll()
+        let tbs = sequence(tbsBody)
+        let rebuilt = sequence(tbs + Array(top[1].encodedBytes) + Array(top[2].encodedBytes))
+        return try Certificate(derEncoded: rebuilt)
+    }
+
+    /// A DER SEQUENCE around `body` (X.690 §8.1.3 definite length).
+    private static func sequence(_ body: [UInt8]) -> [UInt8] {
+        var length: [UInt8] = []
+        if body.count < 0x80 {
+            length = [UInt8(body.count)]
+        } else {
+            var remaining = body.count
+            var bytes: [UInt8] = []
+            while remaining > 0 {
+                bytes.insert(UInt8(remaining & 0xff), at: 0)
+                remaining >>= 8
+            }
+            length = [0x80 | UInt8(bytes.count)] + bytes
+        }
+        return [0x30] + length + body
+    }
+}

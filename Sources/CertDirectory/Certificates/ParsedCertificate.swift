@@ -1,0 +1,120 @@
+import Crypto
+public import Foundation
+import SwiftASN1
+public import X509
+
+/// One certificate, parsed once, with the facts the checks and the JSON need.
+///
+/// Parsing uses swift-certificates for the X.509 structure and extensions and
+/// OpenSSL for what swift-crypto will not read (RSA keys under 2048 bits,
+/// RFC 4514 names) and for path validation.
+public struct ParsedCertificate: Sendable {
+    /// The DER encoding, bytes exactly as found.
+    public let der: [UInt8]
+    /// Lowercase hex SHA-256 of ``der``.
+    public let sha256: String
+    /// The swift-certificates view of the certificate, for names, dates and
+    /// extensions. For a key swift-crypto cannot hold, its public key is a
+    /// stand-in (see `KeyStandIn`); use ``key`` for facts about the key.
+    public let certificate: Certificate
+    /// Subject and issuer as RFC 4514 strings.
+    public let subject: String
+    public let issuer: String
+    /// The serial number as lowercase hex, without leading zero bytes.
+    public let serial: String
+    public var notBefore: Date { certificate.notValidBefore }
+    public var notAfter: Date { certificate.notValidAfter }
+    /// The subject public key: algorithm, size in bits, EC curve.
+    public let key: KeyDescription
+    /// Short name of the signature's digest (`SHA256`, `SHA1`, …), `nil` if none or unknown.
+    public let signatureDigest: String?
+    let x509: X509Ref
+
+    /// Parses one DER certificate.
+    /// - Throws: ``CertificateParseError`` when `der` is not exactly one X.509
+    ///   certificate that both swift-certificates and OpenSSL accept.
+    public init(der: [UInt8]) throws {
+        guard let x509 = X509Ref(der: der) else {
+            OpenSSLErrorQueue.clear()
+            throw CertificateParseError(reason: "not a DER X.509 certificate")
+        }
+        let certificate: Certificate
+        do {
+            certificate = try Certificate(derEncoded: der)
+        } catch {
+            // A well-formed certificate whose key swift-crypto cannot hold (RSA < 2048, DSA, other curves).
+            guard let standIn = try? KeyStandIn.certificate(replacingKeyIn: der) else {
+                throw CertificateParseError(reason: "not an X.509 certificate: \(error)")
+            }
+            certificate = standIn
+        }
+        self.der = der
+        self.certificate = certificate
+        self.x509 = x509
+        self.sha256 = SHA256.hash(data: der).hexString
+        self.subject = x509.subjectRFC4514
+        self.issuer = x509.issuerRFC4514
+        let serialBytes = certificate.serialNumber.bytes.drop { $0 == 0 }
+        self.serial = serialBytes.isEmpty ? "0" : serialBytes.hexString
+        let info = x509.publicKeyInfo
+        self.key = KeyDescription(algorithm: info.algorithm.rawValue, bits: info.bits, curve: info.curve)
+        self.signatureDigest = x509.signatureDigest
+    }
+
+    /// True when basicConstraints says cA (RFC 5280 §4.2.1.9).
+    public var isCA: Bool {
+        guard let constraints = try? certificate.extensions.basicConstraints else { return false }
+        if case .isCertificateAuthority = constraints { return true }
+        return false
+    }
+
+    /// The rfc822Name entries of subjectAltName, in order.
+    public var rfc822Names: [String] {
+        guard let names = try? certificate.extensions.subjectAlternativeNames else { return [] }
+        return names.compactMap { name in
+            if case .rfc822Name(let address) = name { return address }
+            return nil
+        }
+    }
+
+    /// The subject's emailAddress attributes (PKCS #9), the legacy place for an address.
+    public var subjectEmailAddresses: [String] {
+        certificate.subject.flatMap { rdn in
+            rdn.filter { $0.type == .RDNAttributeType.emailAddress }.map { String(describing: $0.value) }
+        }
+    }
+
+    /// The certificate as PEM text (RFC 7468), ending with a newline.
+    public var pem: String {
+        PEMDocument(type: "CERTIFICATE", derBytes: der).pemString + "\n"
+    }
+}
+
+/// The subject public key of a certificate.
+public struct KeyDescription: Sendable, Hashable {
+    /// `rsa`, `ec`, `dsa`, `edwards`, `montgomery` or `unknown`.
+    public let algorithm: String
+    /// Key size in bits (RSA modulus, EC field size).
+    public let bits: Int
+    /// OpenSSL's short name of the EC curve (`prime256v1`, `secp384r1`, …), else `nil`.
+    public let curve: String?
+}
+
+/// A value that is not a usable X.509 certificate.
+public struct CertificateParseError: Error, Sendable, CustomStringConvertible {
+    public let reason: String
+    public var description: String { reason }
+}
+
+extension Sequence where Element == UInt8 {
+    /// Lowercase hex, two digits per byte.
+    var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = []
+        for byte in self {
+            bytes.append(digits[Int(byte >> 4)])
+            bytes.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

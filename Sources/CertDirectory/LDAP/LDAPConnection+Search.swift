@@ -1,0 +1,158 @@
+internal import CLDAP
+import Dispatch
+import Foundation
+
+/// A search sent and waiting for its searchResultDone.
+struct PendingSearch {
+    var continuation: CheckedContinuation<SearchResult, any Error>
+    var entries: [LDAPEntry] = []
+    var referrals: [String] = []
+    var timer: (any DispatchSourceTimer)?
+}
+
+extension LDAPConnection {
+    /// Sends a search and waits for all of its results.
+    ///
+    /// Many searches may be outstanding at once on one connection; each is
+    /// matched to its results by message id.
+    /// - Returns: The entries in server order, plus referrals and search
+    ///   references (reported, never followed).
+    /// - Throws: ``LDAPError`` with the searchResultDone code when it is neither
+    ///   success nor referral (e.g. ``LDAPResultCode/noSuchObject``,
+    ///   ``LDAPResultCode/sizeLimitExceeded``); ``LDAPResultCode/timeout``
+    ///   after ``LDAPConfiguration/Timeouts/operation`` (the search is then abandoned); or
+    ///   ``LDAPResultCode/serverDown`` when the connection broke.
+    ///   Uses `ldap_search_ext(3)` and `ldap_result(3)`.
+    public func search(_ request: SearchRequest) async throws -> SearchResult {
+        if let failure { throw failure }
+        let msgid = try send(request)
+        return try await withCheckedThrowingContinuation { continuation in
+            var entry = PendingSearch(continuation: continuation)
+            if let timeout = operationTimeout { entry.timer = makeTimer(msgid: msgid, after: timeout) }
+            pending[msgid] = entry
+            // Results may already sit in libldap's buffer (TLS reads ahead), where
+            // the socket source cannot see them.
+            drain()
+        }
+    }
+
+    private func send(_ request: SearchRequest) throws -> Int32 {
+        let attributes = request.attributes.map { strdup($0) }
+        defer { attributes.forEach { free($0) } }
+        var attrs: [UnsafeMutablePointer<CChar>?] = attributes + [nil]
+        var msgid: Int32 = 0
+        let scope: Int32 =
+            switch request.scope {
+            case .base: LDAP_SCOPE_BASE
+            case .one: LDAP_SCOPE_ONELEVEL
+            case .sub: LDAP_SCOPE_SUBTREE
+            }
+        let rc = attrs.withUnsafeMutableBufferPointer { attrsBuffer in
+            ldap_search_ext(
+                handle.ld, request.base, scope, request.filter.rawValue,
+                request.attributes.isEmpty ? nil : attrsBuffer.baseAddress, 0, nil, nil, nil,
+                Int32(clamping: request.sizeLimit), &msgid)
+        }
+        try handle.check(rc, "ldap_search_ext")
+        return msgid
+    }
+
+    private func makeTimer(msgid: Int32, after timeout: Duration) -> any DispatchSourceTimer {
+        let timer = DispatchSource.makeTimerSource(queue: executorQueue)
+        let (seconds, attoseconds) = timeout.components
+        timer.schedule(
+            deadline: .now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)))
+        timer.setEventHandler { [weak self] in
+            self?.assumeIsolated { $0.expire(msgid) }
+        }
+        timer.resume()
+        return timer
+    }
+
+    private func expire(_ msgid: Int32) {
+        guard let entry = pending.removeValue(forKey: msgid) else { return }
+        entry.timer?.cancel()
+        if handle.pointer != nil { ldap_abandon_ext(handle.ld, msgid, nil, nil) }
+        entry.continuation.resume(
+            throwing: LDAPError(
+                code: .timeout, operation: "search", diagnosticMessage: "no answer within the operation timeout",
+                uri: uri))
+    }
+
+    /// Starts watching the socket once the bind has opened it.
+    func watchSocket() throws {
+        let fd = handle.descriptor
+        guard fd >= 0 else {
+            throw LDAPError(code: .serverDown, operation: "ldap_get_option(LDAP_OPT_DESC)", uri: uri)
+        }
+        let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: executorQueue)
+        source.setEventHandler { [weak self] in
+            self?.assumeIsolated { $0.drain() }
+        }
+        self.source = source
+        source.resume()
+    }
+
+    /// Reads every message libldap can hand over without blocking and routes it.
+    func drain() {
+        guard handle.pointer != nil, failure == nil else { return }
+        while true {
+            var zero = cldap_timeval(0, 0)
+            var message: OpaquePointer?
+            let type = ldap_result(handle.ld, LDAP_RES_ANY, LDAP_MSG_ONE, &zero, &message)
+            if type == 0 { return }
+            if type < 0 {
+                failAll(handle.error(-1, operation: "ldap_result"))
+                source?.cancel()
+                return
+            }
+            guard let message else { return }
+            route(message, type: type)
+        }
+    }
+
+    private func route(_ message: OpaquePointer, type: Int32) {
+        let msgid = ldap_msgid(message)
+        guard pending[msgid] != nil else {
+            ldap_msgfree(message)  // an abandoned or timed-out search
+            return
+        }
+        switch type {
+        case cldap_res_search_entry():
+            let entry = LDAPMessageDecoder.entry(handle.ld, message)
+            ldap_msgfree(message)
+            if let entry { pending[msgid]?.entries.append(entry) }
+        case cldap_res_search_reference():
+            pending[msgid]?.referrals += LDAPMessageDecoder.references(handle.ld, message)
+            ldap_msgfree(message)
+        case cldap_res_search_result():
+            let done = LDAPMessageDecoder.result(handle.ld, message)  // frees the message
+            guard let search = pending.removeValue(forKey: msgid) else { return }
+            search.timer?.cancel()
+            switch done.code {
+            case .success, .referral:
+                search.continuation.resume(
+                    returning: SearchResult(
+                        entries: search.entries, referrals: search.referrals + done.referrals, code: done.code,
+                        diagnosticMessage: done.diagnosticMessage))
+            default:
+                search.continuation.resume(
+                    throwing: LDAPError(
+                        code: done.code, operation: "search", diagnosticMessage: done.diagnosticMessage,
+                        matchedDN: done.matchedDN, uri: uri))
+            }
+        default:
+            ldap_msgfree(message)
+        }
+    }
+
+    func failAll(_ error: LDAPError) {
+        if failure == nil { failure = error }
+        let searches = pending
+        pending.removeAll()
+        for search in searches.values {
+            search.timer?.cancel()
+            search.continuation.resume(throwing: error)
+        }
+    }
+}

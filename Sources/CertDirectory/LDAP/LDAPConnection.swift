@@ -1,0 +1,173 @@
+internal import CLDAP
+import Dispatch
+import Foundation
+
+/// One connection to one directory server, with many operations outstanding.
+///
+/// The actor runs on its own serial `DispatchQueue` (a custom executor), so
+/// every libldap call, blocking ones included, stays off Swift's cooperative
+/// pool. Searches are sent with `ldap_search_ext(3)` and their message ids
+/// recorded; a `DispatchSource` on the socket wakes the queue when the server
+/// has sent something, and the actor drains `ldap_result(LDAP_RES_ANY, …, zero
+/// timeout)` and routes each message to its waiting search by message id. So
+/// any number of searches may be outstanding at once (RFC 4511 §3.1).
+///
+/// Use ``withConnection(_:_:)``, which always unbinds.
+public actor LDAPConnection {
+    private let executor: QueueExecutor
+    let handle: LDAPHandle
+    /// libldap's default search base (`BASE` in ldap.conf, `LDAPBASE`), if any.
+    public private(set) var defaultBase: String?
+    /// The client-side limit for each search, from ``LDAPConfiguration/Timeouts/operation``.
+    var operationTimeout: Duration?
+    var source: (any DispatchSourceRead)?
+    var pending: [Int32: PendingSearch] = [:]
+    var failure: LDAPError?
+
+    /// The URI of the server this connection talks to.
+    public nonisolated let uri: String
+
+    nonisolated var executorQueue: DispatchQueue { executor.queue }
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor {
+        executor.asUnownedSerialExecutor()
+    }
+
+    private init(handle: LDAPHandle, executor: QueueExecutor) {
+        self.handle = handle
+        self.executor = executor
+        self.uri = handle.uri
+    }
+
+    /// Opens a connection, runs `body`, and unbinds afterwards, also when `body` throws.
+    /// - Throws: ``LDAPError`` from connecting or binding, or whatever `body` throws.
+    public static func withConnection<T: Sendable>(
+        _ configuration: LDAPConfiguration, _ body: (LDAPConnection) async throws -> T
+    ) async throws -> T {
+        let connection = try await connect(configuration)
+        do {
+            let result = try await body(connection)
+            await connection.close()
+            return result
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+
+    /// Connects, optionally sends StartTLS, and binds: TCP and TLS happen here,
+    /// bounded by ``LDAPConfiguration/Timeouts/network``.
+    ///
+    /// A simple bind with a password over a connection that is neither
+    /// `ldaps://`, StartTLS nor `ldapi://` is refused before anything is sent,
+    /// unless ``LDAPConfiguration/allowPlaintextBind`` is set.
+    /// - Throws: ``LDAPError``; a TLS failure carries ``LDAPError/tlsFailure``;
+    ///   ``LDAPConfigurationError`` for the plaintext-bind refusal.
+    public static func connect(_ configuration: LDAPConfiguration) async throws -> LDAPConnection {
+        let executor = QueueExecutor(label: "certdir.ldap")
+        let handle = try LDAPHandle(uri: configuration.uri)
+        let connection = LDAPConnection(handle: handle, executor: executor)
+        do {
+            try await connection.open(configuration)
+        } catch {
+            await connection.close()
+            throw error
+        }
+        return connection
+    }
+
+    private func open(_ configuration: LDAPConfiguration) throws {
+        let scheme = uri.split(separator: ":", maxSplits: 1).first.map { $0.lowercased() } ?? ""
+        let encrypted = scheme == "ldaps" || scheme == "ldapi" || configuration.tls.startTLS
+        if case .simple(_, let password) = configuration.bind, !password.value.isEmpty, !encrypted,
+            !configuration.allowPlaintextBind
+        {
+            throw LDAPConfigurationError(
+                "refusing to send a password over the unencrypted connection to \(uri); "
+                    + "use ldaps://, --starttls, or --allow-plaintext-bind")
+        }
+        operationTimeout = configuration.timeouts.operation
+        try applyOptions(configuration)
+        if configuration.tls.startTLS && scheme == "ldap" {
+            try call("ldap_start_tls_s", configuration) { ldap_start_tls_s($0, nil, nil) }
+        }
+        try bind(configuration)
+        defaultBase = handle.stringOption(LDAP_OPT_DEFBASE).flatMap { $0.isEmpty ? nil : $0 }
+        try watchSocket()
+    }
+
+    private func applyOptions(_ configuration: LDAPConfiguration) throws {
+        try handle.setIntOption(LDAP_OPT_PROTOCOL_VERSION, LDAP_VERSION3)
+        // Referrals are reported, never chased: chasing opens connections we do not see (INTEROP.md).
+        try handle.setOption(LDAP_OPT_REFERRALS, cldap_opt_off())
+        if let network = configuration.timeouts.network {
+            try handle.setTimeval(LDAP_OPT_NETWORK_TIMEOUT, network)
+        }
+        if let operation = configuration.timeouts.operation {
+            // Bounds the synchronous StartTLS and bind calls.
+            try handle.setTimeval(LDAP_OPT_TIMEOUT, operation)
+        }
+        try handle.setIntOption(LDAP_OPT_X_TLS_REQUIRE_CERT, LDAP_OPT_X_TLS_DEMAND)
+        if let caFile = configuration.tls.caFile {
+            try handle.setString(LDAP_OPT_X_TLS_CACERTFILE, caFile)
+        }
+        // Per-handle TLS settings take effect only in a new TLS context.
+        try handle.setIntOption(LDAP_OPT_X_TLS_NEWCTX, 0)
+    }
+
+    private func bind(_ configuration: LDAPConfiguration) throws {
+        // An anonymous bind too: it opens the connection now, so that failover
+        // and TLS errors surface here rather than on the first search.
+        let (dn, password): (String?, String) =
+            switch configuration.bind {
+            case .anonymous: (nil, "")
+            case .simple(let dn, let secret): (dn, secret.value)
+            }
+        var bytes = Array(password.utf8)
+        defer { for index in bytes.indices { bytes[index] = 0 } }
+        try bytes.withUnsafeMutableBufferPointer { buffer in
+            var credential = berval(
+                bv_len: ber_len_t(buffer.count),
+                bv_val: UnsafeMutableRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self))
+            try call("ldap_sasl_bind_s", configuration) {
+                ldap_sasl_bind_s($0, dn, cldap_sasl_simple(), &credential, nil, nil, nil)
+            }
+        }
+    }
+
+    /// Runs a blocking libldap call and turns a TLS failure into a precise reason.
+    private func call(_ operation: String, _ configuration: LDAPConfiguration, _ body: (OpaquePointer) -> Int32) throws {
+        let rc = body(handle.ld)
+        guard rc != LDAP_SUCCESS else { return }
+        var error = handle.error(rc, operation: operation)
+        if error.code.isUnreachable || error.code == .connectError, error.tlsFailure == nil, usesTLS(configuration) {
+            error.tlsFailure = TLSProbe.diagnose(uri: uri, configuration: configuration)
+        }
+        throw error
+    }
+
+    private func usesTLS(_ configuration: LDAPConfiguration) -> Bool {
+        configuration.tls.startTLS || uri.lowercased().hasPrefix("ldaps:")
+    }
+
+    /// Closes the connection: fails outstanding searches, stops watching the
+    /// socket and unbinds. The unbind runs in the source's cancel handler so that
+    /// the descriptor is never closed while the source still watches it.
+    public func close() {
+        failAll(LDAPError(code: .serverDown, operation: "close", diagnosticMessage: "connection closed", uri: uri))
+        if let source {
+            self.source = nil
+            let handle = self.handle
+            source.setCancelHandler { handle.unbind() }
+            source.cancel()
+        } else {
+            handle.unbind()
+        }
+    }
+}
+
+/// A setting that makes an LDAP operation unsafe or impossible, detected before anything is sent.
+public struct LDAPConfigurationError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

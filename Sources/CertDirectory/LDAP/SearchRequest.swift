@@ -1,0 +1,54 @@
+/// The scope of a search (RFC 4511 §4.5.1.2).
+public enum SearchScope: String, Sendable, Hashable, CaseIterable {
+    /// Only the base entry.
+    case base
+    /// The immediate children of the base entry.
+    case one
+    /// The base entry and everything below it.
+    case sub
+}
+
+/// A search operation as a value (RFC 4511 §4.5.1).
+public struct SearchRequest: Sendable, Hashable {
+    /// The base DN. An empty string is the root: on a Global Catalog, the whole forest.
+    public var base: String
+    public var scope: SearchScope
+    public var filter: LDAPFilter
+    /// Attribute descriptions to return; empty means all user attributes.
+    public var attributes: [String]
+    /// Server-side limit on entries returned; 0 means no client-requested limit.
+    public var sizeLimit: Int
+    /// Server-side time limit in seconds (not a network timeout); 0 means none.
+    public var timeLimit: Int
+
+    public init(
+        base: String, scope: SearchScope = .sub, filter: LDAPFilter, attributes: [String] = [], sizeLimit: Int = 0,
+        timeLimit: Int = 0
+    ) {
+        self.base = base
+        self.scope = scope
+        self.filter = filter
+        self.attributes = attributes
+        self.sizeLimit = sizeLimit
+        self.timeLimit = timeLimit
+    }
+}
+
+/// What a search returned: its entries, and the referrals and search
+/// references the server sent instead of data. Referrals are reported,
+/// never followed.
+public struct SearchResult: Sendable {
+    public var entries: [LDAPEntry]
+    /// LDAP URLs from search result references and from a referral result (RFC 4511 §4.1.10, §4.5.3).
+    public var referrals: [String]
+    /// The result code of the searchResultDone; `.success` or `.referral` here, others throw.
+    public var code: LDAPResultCode
+    public var diagnosticMessage: String?
+
+    public init(entries: [LDAPEntry], referrals: [String], code: LDAPResultCode, diagnosticMessage: String?) {
+        self.entries = entries
+        self.referrals = referrals
+        self.code = code
+        self.diagnosticMessage = diagnosticMessage
+    }
+}

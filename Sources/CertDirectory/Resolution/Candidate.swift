@@ -1,0 +1,32 @@
+/// Where a directory value came from.
+public struct ValueSource: Sendable, Hashable, Codable {
+    /// The directory URI that answered.
+    public var uri: String
+    /// The entry's DN.
+    public var dn: String
+    /// The attribute description as returned (`userCertificate;binary`).
+    public var attribute: String
+    /// The value's position within that attribute, from 0.
+    public var index: Int
+
+    public init(uri: String, dn: String, attribute: String, index: Int) {
+        self.uri = uri
+        self.dn = dn
+        self.attribute = attribute
+        self.index = index
+    }
+}
+
+/// One certificate found for a recipient, with its verdict.
+public struct Candidate: Sendable {
+    /// The parsed certificate; `nil` for a malformed value.
+    public var certificate: ParsedCertificate?
+    /// SHA-256 of the certificate DER, or of the raw value when it is malformed.
+    public var sha256: String
+    public var source: ValueSource
+    /// Refusal reasons; empty means accepted (fit).
+    public var reasons: [Finding]
+    public var warnings: [Finding]
+
+    public var isFit: Bool { certificate != nil && reasons.isEmpty }
+}

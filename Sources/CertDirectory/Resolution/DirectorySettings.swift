@@ -1,0 +1,45 @@
+/// Which directory to ask, and where in it to search.
+public struct DirectorySettings: Sendable {
+    /// One configuration per URI, in failover order: when one server is
+    /// unreachable (connect failure, timeout, TLS failure), the next is tried.
+    public var servers: [LDAPConfiguration]
+    /// The search base. `nil` means: the DN in the URI, else `""` on a Global
+    /// Catalog, else libldap's default (`BASE` in ldap.conf, `LDAPBASE`).
+    public var base: String?
+    /// The endpoint is an Active Directory Global Catalog (also implied by
+    /// ports 3268/3269): base `""` spans the forest, and it is read-only.
+    public var globalCatalog: Bool
+    /// How many searches may be outstanding at once on the connection. The default is 32.
+    public var maxOutstandingSearches: Int
+
+    public init(servers: [LDAPConfiguration], base: String? = nil, globalCatalog: Bool = false, maxOutstandingSearches: Int = 32) {
+        self.servers = servers
+        self.base = base
+        self.globalCatalog = globalCatalog
+        self.maxOutstandingSearches = maxOutstandingSearches
+    }
+}
+
+/// No configured directory server could be reached.
+public struct DirectoryUnavailableError: Error, Sendable, CustomStringConvertible {
+    /// Each URI tried, with why it failed, in order.
+    public let attempts: [LDAPError]
+
+    public var description: String {
+        "no directory server could be reached: " + attempts.map(\.description).joined(separator: "; ")
+    }
+}
+
+/// Neither the options, the URI nor ldap.conf give a search base.
+public struct MissingBaseError: Error, Sendable, CustomStringConvertible {
+    public let uri: String
+    public var description: String {
+        "no search base for \(uri): give --base, a DN in the URI, or BASE in ldap.conf"
+    }
+}
+
+/// The text given as an address is not an RFC 5322 addr-spec.
+public struct MalformedAddressError: Error, Sendable, CustomStringConvertible {
+    public let address: String
+    public var description: String { "not a mail address: \(address.debugDescription)" }
+}

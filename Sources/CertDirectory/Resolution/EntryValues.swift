@@ -1,0 +1,79 @@
+import Crypto
+
+/// The certificates and addresses that one directory entry holds.
+///
+/// Every value of every certificate attribute becomes either certificates or
+/// a malformed-value record. `userSMIMECertificate` holds a PKCS#7 SignedData
+/// (certs-only or a real signed message, RFC 2798 §2.8); its CA certificates
+/// serve as path intermediates and are never recipients. The same certificate
+/// repeated across attributes is kept once, at its first place.
+struct EntryValues: Sendable {
+    struct Found: Sendable {
+        var certificate: ParsedCertificate
+        var source: ValueSource
+    }
+
+    struct Malformed: Sendable {
+        var sha256: String
+        var source: ValueSource
+        var reason: String
+    }
+
+    let dn: String
+    var certificates: [Found] = []
+    var malformed: [Malformed] = []
+    /// `mail` values, in order.
+    var mail: [String] = []
+    /// `proxyAddresses` with an `smtp:` prefix (any case), prefix removed; the
+    /// primary (`SMTP:`) first.
+    var smtpAddresses: [String] = []
+
+    init(entry: LDAPEntry, uri: String) {
+        dn = entry.dn
+        mail = entry.strings("mail")
+        var primary: [String] = []
+        var aliases: [String] = []
+        for value in entry.strings("proxyAddresses") {
+            guard value.count > 5, value.prefix(5).lowercased() == "smtp:" else { continue }
+            if value.hasPrefix("SMTP:") { primary.append(String(value.dropFirst(5))) } else { aliases.append(String(value.dropFirst(5))) }
+        }
+        smtpAddresses = primary + aliases
+        var seen = Set<String>()
+        for attribute in entry.attributes where RecipientSearch.certificateAttributes.contains(where: { $0.lowercased() == attribute.type.lowercased() }) {
+            for (index, value) in attribute.values.enumerated() {
+                let source = ValueSource(uri: uri, dn: entry.dn, attribute: attribute.description, index: index)
+                switch Self.decode(value) {
+                case .success(let certificates):
+                    for certificate in certificates where seen.insert(certificate.sha256).inserted {
+                        self.certificates.append(Found(certificate: certificate, source: source))
+                    }
+                case .failure(let error):
+                    malformed.append(
+                        Malformed(sha256: SHA256.hash(data: value).hexString, source: source, reason: error.reason))
+                }
+            }
+        }
+    }
+
+    /// The entry's primary address: the first `mail` value, else the `SMTP:` proxy address.
+    var primaryAddress: String? { mail.first ?? smtpAddresses.first }
+
+    /// A value is a DER certificate or a PKCS#7 bundle, whatever attribute it is
+    /// in: directories in the field mix them up.
+    static func decode(_ value: [UInt8]) -> Result<[ParsedCertificate], CertificateParseError> {
+        if value.isEmpty { return .failure(CertificateParseError(reason: "empty value")) }
+        if let certificate = try? ParsedCertificate(der: value) { return .success([certificate]) }
+        if let bundle = CMSCertificates.certificates(in: value) {
+            var parsed: [ParsedCertificate] = []
+            for der in bundle {
+                guard let certificate = try? ParsedCertificate(der: der) else {
+                    return .failure(CertificateParseError(reason: "a certificate inside the PKCS#7 bundle cannot be parsed"))
+                }
+                parsed.append(certificate)
+            }
+            if parsed.isEmpty { return .failure(CertificateParseError(reason: "the PKCS#7 bundle holds no certificate")) }
+            return .success(parsed)
+        }
+        return .failure(CertificateParseError(reason: "neither a DER certificate nor a PKCS#7 SignedData"))
+    }
+}

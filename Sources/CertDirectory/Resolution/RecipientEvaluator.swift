@@ -1,0 +1,80 @@
+import Foundation
+
+/// Turns the entries a directory returned for one address into a ``Resolution``:
+/// checks every candidate with the shared ``CertificateValidator`` and chooses.
+struct RecipientEvaluator: Sendable {
+    let validator: CertificateValidator
+    /// Extra path intermediates from local files.
+    let intermediates: [ParsedCertificate]
+    let time: Date
+
+    func evaluate(address: String, entries: [LDAPEntry], referrals: [String], uri: String) -> Resolution {
+        var warnings = referrals.map { Finding(.referral, "not followed: \($0)") }
+        guard let wanted = MailAddress(address) else {
+            return Resolution(address: address, status: .error, warnings: warnings)
+        }
+        let values = entries.map { EntryValues(entry: $0, uri: uri) }
+        // Every certificate the answer carries may complete a path (RFC 5280 §6 leaves
+        // the source of intermediates open); bundles often carry the issuing CA.
+        let pathPool = intermediates + values.flatMap { $0.certificates.map(\.certificate) }.filter(\.isCA)
+        var candidates: [Candidate] = []
+        var fitPerEntry: [[Candidate]] = []
+        for entry in values {
+            let expectation = expectation(for: wanted, in: entry)
+            var entryCandidates: [Candidate] = []
+            for found in entry.certificates {
+                let result = validator.validate(
+                    found.certificate, purpose: .encrypt, address: expectation, intermediates: pathPool, at: time)
+                entryCandidates.append(
+                    Candidate(
+                        certificate: found.certificate, sha256: found.certificate.sha256, source: found.source,
+                        reasons: result.reasons, warnings: result.warnings))
+            }
+            for bad in entry.malformed {
+                warnings.append(
+                    Finding(
+                        .malformedValue,
+                        "skipped \(bad.source.attribute) value \(bad.source.index) of \(entry.dn): \(bad.reason)"))
+                entryCandidates.append(
+                    Candidate(
+                        certificate: nil, sha256: bad.sha256, source: bad.source,
+                        reasons: [Finding(.malformedValue, bad.reason)], warnings: []))
+            }
+            candidates += entryCandidates
+            fitPerEntry.append(entryCandidates.filter(\.isFit))
+        }
+        let dns = values.map(\.dn)
+        if entries.isEmpty {
+            return Resolution(address: address, status: .notFound, warnings: warnings)
+        }
+        let entriesWithFit = fitPerEntry.filter { !$0.isEmpty }
+        if entries.count > 1 {
+            warnings.append(
+                Finding(.ambiguousEntries, "\(entries.count) entries have this address: \(dns.joined(separator: "; "))"))
+        }
+        if entries.count > 1 && entriesWithFit.count != 1 {
+            return Resolution(address: address, status: .ambiguous, candidates: candidates, warnings: warnings, entries: dns)
+        }
+        guard let chosen = ChoiceRule.choose(entriesWithFit.first ?? []) else {
+            return Resolution(
+                address: address, status: .noUsableCertificate, candidates: candidates, warnings: warnings, entries: dns)
+        }
+        return Resolution(
+            address: address, status: .ok, chosen: chosen, candidates: candidates, warnings: warnings + chosen.warnings,
+            entries: dns)
+    }
+
+    /// The address a certificate must name. When the entry was found through a
+    /// `proxyAddresses` alias rather than its `mail`, a certificate naming the
+    /// entry's primary address is accepted too (with a warning).
+    private func expectation(for wanted: MailAddress, in entry: EntryValues) -> AddressExpectation {
+        let strict = validator.policy.strictLocalPart
+        let byMail = entry.mail.compactMap(MailAddress.init).contains { $0.matches(wanted, strictLocalPart: strict) }
+        guard !byMail, let primary = entry.primaryAddress.flatMap(MailAddress.init),
+            !primary.matches(wanted, strictLocalPart: strict)
+        else {
+            return AddressExpectation(address: wanted)
+        }
+        return AddressExpectation(address: wanted, primary: primary)
+    }
+}

@@ -1,0 +1,21 @@
+/// How a recipient's entries are found: the filter and the attributes asked for.
+enum RecipientSearch {
+    /// Attribute types that hold certificates. Both spellings are requested:
+    /// OpenLDAP returns `userCertificate` only as `userCertificate;binary` (RFC 4522),
+    /// Active Directory only plainly, and each returns nothing for the other.
+    static let certificateAttributes = [
+        "userCertificate", "userCertificate;binary", "userSMIMECertificate", "userSMIMECertificate;binary",
+    ]
+
+    /// Everything a lookup reads from an entry.
+    static let attributes = ["mail", "proxyAddresses"] + certificateAttributes
+
+    /// `(|(mail=ADDRESS)(proxyAddresses=smtp:ADDRESS))`, every value escaped
+    /// (RFC 4515). Equality only, never a substring: `alice@` must not find
+    /// `malice@`. `proxyAddresses` matches case-insensitively on AD and with
+    /// the project schema, so `smtp:` also finds the primary `SMTP:` value;
+    /// other prefixes (`SIP:`, `X500:`) never match.
+    static func filter(for address: String) -> LDAPFilter {
+        .or([.equal("mail", address), .equal("proxyAddresses", "smtp:" + address)])
+    }
+}

@@ -1,0 +1,114 @@
+public import Foundation
+public import Logging
+
+/// Resolves mail addresses to the one certificate fit for encrypting to each:
+/// directory → entries → candidates → checks → choice.
+///
+/// A `Resolver` holds no connection between calls and no global state, so
+/// one value can serve a long-running process.
+public struct Resolver: Sendable {
+    public let directory: DirectorySettings
+    public let validator: CertificateValidator
+    /// Path intermediates from local files, used beside those the directory returns.
+    public let intermediates: [ParsedCertificate]
+    public var logger: Logger
+
+    public init(
+        directory: DirectorySettings, validator: CertificateValidator, intermediates: [ParsedCertificate] = [],
+        logger: Logger = Logger(label: "certdir.resolver")
+    ) {
+        self.directory = directory
+        self.validator = validator
+        self.intermediates = intermediates
+        self.logger = logger
+    }
+
+    /// Looks up every address on one connection, with up to
+    /// ``DirectorySettings/maxOutstandingSearches`` searches in flight.
+    /// - Parameter time: The evaluation instant for every check.
+    /// - Returns: One ``Resolution`` per address, in the order given, and the URI that answered.
+    /// - Throws: ``DirectoryUnavailableError`` when no server answers;
+    ///   ``LDAPError`` for a refused bind; ``LDAPConfigurationError`` and
+    ///   ``MissingBaseError`` for settings that cannot work.
+    public func resolve(_ addresses: [String], at time: Date) async throws -> ResolveReport {
+        let (connection, attempts) = try await connectWithFailover()
+        defer { Task { await connection.close() } }
+        let base = try await searchBase(for: connection)
+        let evaluator = RecipientEvaluator(validator: validator, intermediates: intermediates, time: time)
+        let uri = connection.uri
+        var results = [Resolution?](repeating: nil, count: addresses.count)
+        try await withThrowingTaskGroup(of: (Int, Resolution).self) { group in
+            var next = 0
+            func addTask() {
+                let index = next
+                let address = addresses[index]
+                next += 1
+                group.addTask {
+                    (index, await lookup(address, base: base, on: connection, evaluator: evaluator, uri: uri))
+                }
+            }
+            while next < min(addresses.count, max(1, directory.maxOutstandingSearches)) { addTask() }
+            while let (index, resolution) = try await group.next() {
+                results[index] = resolution
+                if next < addresses.count { addTask() }
+            }
+        }
+        await connection.close()
+        return ResolveReport(uri: uri, failedOver: attempts, results: results.compactMap { $0 })
+    }
+
+    private func lookup(
+        _ address: String, base: String, on connection: LDAPConnection, evaluator: RecipientEvaluator, uri: String
+    ) async -> Resolution {
+        guard MailAddress(address) != nil else {
+            return Resolution(address: address, status: .error, error: MalformedAddressError(address: address))
+        }
+        let request = SearchRequest(
+            base: base, scope: .sub, filter: RecipientSearch.filter(for: address),
+            attributes: RecipientSearch.attributes)
+        do {
+            let result = try await connection.search(request)
+            return evaluator.evaluate(address: address, entries: result.entries, referrals: result.referrals, uri: uri)
+        } catch {
+            logger.debug("search failed", metadata: ["uri": "\(uri)", "error": "\(error)"])
+            return Resolution(
+                address: address, status: .error, warnings: [Finding(.directoryError, "\(error)")], error: error)
+        }
+    }
+
+    /// Connects to the first server that answers, in the configured order.
+    func connectWithFailover() async throws -> (LDAPConnection, [LDAPError]) {
+        var attempts: [LDAPError] = []
+        for server in directory.servers {
+            do {
+                let connection = try await LDAPConnection.connect(server)
+                logger.info("connected", metadata: ["uri": "\(connection.uri)"])
+                return (connection, attempts)
+            } catch let error as LDAPError where error.code.isUnreachable || error.tlsFailure != nil {
+                logger.warning("directory unreachable, trying the next", metadata: ["error": "\(error)"])
+                attempts.append(error)
+            }
+        }
+        throw DirectoryUnavailableError(attempts: attempts)
+    }
+
+    private func searchBase(for connection: LDAPConnection) async throws -> String {
+        if let base = directory.base { return base }
+        if let url = LDAPURL(connection.uri) {
+            if let dn = url.baseDN { return dn }
+            if directory.globalCatalog || url.isGlobalCatalogPort { return "" }
+        }
+        if let base = await connection.defaultBase { return base }
+        throw MissingBaseError(uri: connection.uri)
+    }
+}
+
+/// The outcome of one ``Resolver/resolve(_:at:)`` call.
+public struct ResolveReport: Sendable {
+    /// The URI of the server that answered.
+    public var uri: String
+    /// Servers tried before it, with why each failed.
+    public var failedOver: [LDAPError]
+    /// One resolution per address, in the order asked.
+    public var results: [Resolution]
+}

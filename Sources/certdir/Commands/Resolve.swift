@@ -1,0 +1,95 @@
+import ArgumentParser
+import CertDirectory
+import Foundation
+import Logging
+
+/// `certdir resolve`: each address to the one certificate fit for encrypting to it.
+struct Resolve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Find each recipient's encryption certificate in the directory.",
+        discussion: """
+            Prints the chosen certificate of every address (PEM by default, in the order given). \
+            A certificate is chosen only when it names the address, its key usage allows encryption, \
+            it is valid now (or --at), its key and signature are strong enough, and it chains to a \
+            trust anchor. Revocation is not checked yet.
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case pem, der, json }
+
+    @OptionGroup(title: "Directory options") var directory: DirectoryOptions
+    @OptionGroup(title: "Checking options") var checking: CheckingOptions
+
+    @Option(help: "Output format: pem, der (needs --out) or json (JSON Lines).")
+    var format: Format = .pem
+
+    @Option(help: "Write certificate files into this folder, named <sha256>.pem or .der.")
+    var out: String?
+
+    @Flag(help: "Explain every candidate and its reasons on stderr.")
+    var explain = false
+
+    @Flag(name: .shortAndLong, help: "Log connection details on stderr.")
+    var verbose = false
+
+    @Argument(help: "Mail addresses (RFC 5322 addr-spec).")
+    var addresses: [String]
+
+    func validate() throws {
+        if addresses.isEmpty { throw ValidationError("give at least one address") }
+        if format == .der && out == nil { throw ValidationError("--format der needs --out DIR") }
+        if format == .json && out != nil { throw ValidationError("--out applies to --format pem and der") }
+    }
+
+    func run() async throws {
+        let logger = CLILogging.logger(verbose: verbose)
+        do {
+            let settings = try EffectiveSettings.make(directory, checking)
+            settings.warnings.forEach { Console.error("certdir: warning: \($0)\n") }
+            let resolver = Resolver(
+                directory: settings.directory, validator: settings.validator, intermediates: settings.intermediates,
+                logger: logger)
+            let report = try await resolver.resolve(addresses, at: settings.time)
+            for attempt in report.failedOver { Console.error("certdir: failed over: \(attempt)\n") }
+            if explain || verbose { Console.error("certdir: answered by \(report.uri)\n") }
+            try write(report.results, explain: explain)
+            let status = report.results.map(ResolveExit.status).min() ?? .ok
+            for resolution in report.results where resolution.status != .ok && !explain {
+                Console.error("certdir: \(resolution.address): \(ResolveExit.summary(resolution))\n")
+            }
+            if status != .ok { throw status.exitCode }
+        } catch let error as CLIError {
+            Console.fail(error.description)
+            throw error.status.exitCode
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            let (status, message) = ResolveExit.classify(error)
+            Console.fail(message)
+            throw status.exitCode
+        }
+    }
+
+    private func write(_ results: [Resolution], explain: Bool) throws {
+        for resolution in results {
+            if explain { Console.error(Explanation.text(for: resolution)) }
+            switch format {
+            case .json:
+                Console.out(ResolutionJSON.line(resolution) + "\n")
+            case .pem, .der:
+                guard let chosen = resolution.chosen?.certificate else { continue }
+                if let out {
+                    let name = "\(chosen.sha256).\(format.rawValue)"
+                    let bytes = format == .pem ? Array(chosen.pem.utf8) : chosen.der
+                    do {
+                        try AtomicFile.write(bytes, to: URL(fileURLWithPath: out).appendingPathComponent(name))
+                    } catch {
+                        throw CLIError(.ioError, "cannot write \(out)/\(name): \(error.localizedDescription)")
+                    }
+                    if explain { Console.error("  wrote \(out)/\(name)\n") }
+                } else {
+                    Console.out(chosen.pem)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import CertDirectory
+
+/// The `--explain` text: every candidate with its verdict and reasons.
+enum Explanation {
+    static func text(for resolution: Resolution) -> String {
+        var lines = ["\(resolution.address): \(resolution.status.rawValue)"]
+        for dn in resolution.entries { lines.append("  entry: \(dn)") }
+        if resolution.candidates.isEmpty && resolution.status == .noUsableCertificate {
+            lines.append("  no certificate in userCertificate or userSMIMECertificate")
+        }
+        for candidate in resolution.candidates {
+            let chosen = candidate.sha256 == resolution.chosen?.sha256 && candidate.source == resolution.chosen?.source
+            let verdict = chosen ? "CHOSEN" : candidate.isFit ? "fit" : "refused"
+            let place = "\(candidate.source.attribute)[\(candidate.source.index)]"
+            lines.append("  [\(verdict)] \(candidate.sha256.prefix(16))… \(place)")
+            if let certificate = candidate.certificate {
+                let key = certificate.key.curve.map { "EC \($0)" } ?? "\(certificate.key.algorithm.uppercased())-\(certificate.key.bits)"
+                lines.append("      subject: \(certificate.subject)")
+                lines.append(
+                    "      issuer: \(certificate.issuer); \(key); valid \(RFC3339.format(certificate.notBefore)) .. \(RFC3339.format(certificate.notAfter))"
+                )
+            }
+            for reason in candidate.reasons { lines.append("      ✗ \(reason.code.rawValue): \(reason.message)") }
+            for warning in candidate.warnings { lines.append("      ! \(warning.code.rawValue): \(warning.message)") }
+        }
+        for warning in resolution.warnings where !(resolution.chosen?.warnings.contains(warning) ?? false) {
+            lines.append("  ! \(warning.code.rawValue): \(warning.message)")
+        }
+        if let error = resolution.error { lines.append("  error: \(ResolveExit.classify(error).message)") }
+        if resolution.status == .ok {
+            lines.append("  revocation: not checked (certdir does not check CRLs yet)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,55 @@
+import CertDirectory
+
+/// Maps outcomes and errors to exit statuses and one-line messages.
+enum ResolveExit {
+    static func status(_ resolution: Resolution) -> ExitStatus {
+        switch resolution.status {
+        case .ok: .ok
+        case .notFound, .noUsableCertificate, .ambiguous: .noUser
+        case .error: resolution.error.map { classify($0).status } ?? .tempFail
+        }
+    }
+
+    static func summary(_ resolution: Resolution) -> String {
+        switch resolution.status {
+        case .ok: return "ok"
+        case .notFound: return "not found in the directory"
+        case .ambiguous: return "ambiguous: " + resolution.entries.joined(separator: "; ")
+        case .error: return resolution.error.map { classify($0).message } ?? "error"
+        case .noUsableCertificate:
+            let codes = Set(resolution.candidates.flatMap { $0.reasons.map(\.code.rawValue) }).sorted()
+            if resolution.candidates.isEmpty { return "no usable certificate: the entry has no certificate" }
+            return "no usable certificate (" + codes.joined(separator: ", ") + "); --explain tells more"
+        }
+    }
+
+    /// The exit status and message for an error that stopped a lookup.
+    static func classify(_ error: any Error) -> (status: ExitStatus, message: String) {
+        switch error {
+        case let error as CLIError:
+            return (error.status, error.description)
+        case let error as DirectoryUnavailableError:
+            return (.tempFail, error.description)
+        case let error as LDAPConfigurationError:
+            return (.config, error.description)
+        case let error as MissingBaseError:
+            return (.config, error.description)
+        case let error as MalformedAddressError:
+            return (.dataError, error.description)
+        case let error as LDAPError:
+            if error.code == .operationsError || error.code.isAccessDenied {
+                let hint =
+                    error.code == .operationsError || error.code == .strongerAuthRequired
+                    ? "the directory requires authentication (bind with --bind-dn over TLS): " : "access refused: "
+                return (.noPermission, hint + error.description)
+            }
+            if error.code == .noSuchObject || error.code == .invalidDNSyntax {
+                return (.config, "the search base does not exist: \(error)")
+            }
+            if error.code == .filterError || error.code == .paramError { return (.usage, error.description) }
+            return (.tempFail, error.description)
+        default:
+            return (.tempFail, "\(error)")
+        }
+    }
+}
