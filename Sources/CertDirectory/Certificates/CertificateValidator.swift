@@ -34,7 +34,9 @@ public struct CertificateValidator: Sendable {
     ) -> ValidationResult {
         var result = ValidationResult()
         if certificate.isCA {
+            // A path element, never an end entity: its other properties are beside the point.
             result.reasons.append(Finding(.caCertificate))
+            return result
         }
         if let address { checkAddress(certificate, address, &result) }
         checkValidity(certificate, at: time, &result)

@@ -15,7 +15,7 @@ public struct ParsedCertificate: Sendable {
     public let sha256: String
     /// The swift-certificates view of the certificate, for names, dates and
     /// extensions. For a key swift-crypto cannot hold, its public key is a
-    /// stand-in (see `KeyStandIn`); use ``key`` for facts about the key.
+    /// stand-in (see `StandIn`); use ``key`` for facts about the key.
     public let certificate: Certificate
     /// Subject and issuer as RFC 4514 strings.
     public let subject: String
@@ -42,8 +42,8 @@ public struct ParsedCertificate: Sendable {
         do {
             certificate = try Certificate(derEncoded: der)
         } catch {
-            // A well-formed certificate whose key swift-crypto cannot hold (RSA < 2048, DSA, other curves).
-            guard let standIn = try? KeyStandIn.certificate(replacingKeyIn: der) else {
+            // Well formed, but with a key or signature algorithm swift-certificates does not model.
+            guard let standIn = try? StandIn.certificate(standingIn: der) else {
                 throw CertificateParseError(reason: "not an X.509 certificate: \(error)")
             }
             certificate = standIn

@@ -30,6 +30,7 @@ extension LDAPConnection {
             var entry = PendingSearch(continuation: continuation)
             if let timeout = operationTimeout { entry.timer = makeTimer(msgid: msgid, after: timeout) }
             pending[msgid] = entry
+            mostOutstanding = max(mostOutstanding, pending.count)
             // Results may already sit in libldap's buffer (TLS reads ahead), where
             // the socket source cannot see them.
             drain()

@@ -23,6 +23,8 @@ public actor LDAPConnection {
     var source: (any DispatchSourceRead)?
     var pending: [Int32: PendingSearch] = [:]
     var failure: LDAPError?
+    /// The most searches that were outstanding at once; lets tests prove pipelining.
+    var mostOutstanding = 0
 
     /// The URI of the server this connection talks to.
     public nonisolated let uri: String
