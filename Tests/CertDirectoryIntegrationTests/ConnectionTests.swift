@@ -118,6 +118,8 @@ struct ConnectionTests {
         let people = sample.people.filter { $0.status == "ok" }.prefix(12).map(\.query)
         let queries = Array((people + people + people).prefix(32))
         let connection = try await LDAPConnection.connect(Fixture.configuration(directory.ldapURI, directory))
+        // Hold the answers in the socket until all 32 searches are on the wire.
+        await connection.setReadingPaused(true)
         let results = try await withThrowingTaskGroup(of: (String, [LDAPEntry]).self) { group in
             for address in queries {
                 group.addTask {
@@ -126,12 +128,16 @@ struct ConnectionTests {
                     return (address, try await connection.search(request).entries)
                 }
             }
+            for _ in 0..<500 where await connection.outstandingCount < queries.count {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            await connection.setReadingPaused(false)
             return try await group.reduce(into: []) { $0.append($1) }
         }
         let outstanding = await connection.mostOutstanding
         await connection.close()
         #expect(results.count == 32)
-        #expect(outstanding >= 16, "only \(outstanding) searches were outstanding at once")
+        #expect(outstanding == 32, "only \(outstanding) searches were outstanding at once")
         for (address, entries) in results {
             #expect(!entries.isEmpty, "\(address)")
             // Every entry a search got must carry that search's address: no answer went to the wrong search.
@@ -140,6 +146,25 @@ struct ConnectionTests {
                 #expect(names.contains { $0.lowercased() == address.lowercased() }, "\(address) got \(names)")
             }
         }
+    }
+
+    @Test("a search without an answer times out with timeout (-5) and is abandoned")
+    func operationTimeout() async throws {
+        let directory = try Fixture.directory()
+        var configuration = Fixture.configuration(directory.ldapURI, directory)
+        configuration.timeouts.operation = .milliseconds(200)
+        let connection = try await LDAPConnection.connect(configuration)
+        await connection.setReadingPaused(true)
+        let started = ContinuousClock.now
+        do {
+            _ = try await connection.search(aliceSearch(directory))
+            Issue.record("the search answered although reading was paused")
+        } catch let error as LDAPError {
+            #expect(error.code == .timeout)
+        }
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(await connection.outstandingCount == 0)
+        await connection.close()
     }
 
     @Test("an unreachable first URI fails over to the second, and says so")

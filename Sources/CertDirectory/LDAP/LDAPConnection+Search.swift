@@ -96,7 +96,7 @@ extension LDAPConnection {
 
     /// Reads every message libldap can hand over without blocking and routes it.
     func drain() {
-        guard handle.pointer != nil, failure == nil else { return }
+        guard handle.pointer != nil, failure == nil, !readingPaused else { return }
         while true {
             var zero = cldap_timeval(0, 0)
             var message: OpaquePointer?
@@ -146,6 +146,18 @@ extension LDAPConnection {
             ldap_msgfree(message)
         }
     }
+
+    /// Stops or restarts reading results; searches can still be sent meanwhile.
+    func setReadingPaused(_ paused: Bool) {
+        guard paused != readingPaused else { return }
+        readingPaused = paused
+        // Suspend the source too, or its level-triggered handler would spin.
+        if paused { source?.suspend() } else { source?.resume() }
+        if !paused { drain() }
+    }
+
+    /// The number of searches sent and not yet answered.
+    var outstandingCount: Int { pending.count }
 
     func failAll(_ error: LDAPError) {
         if failure == nil { failure = error }

@@ -25,6 +25,9 @@ public actor LDAPConnection {
     var failure: LDAPError?
     /// The most searches that were outstanding at once; lets tests prove pipelining.
     var mostOutstanding = 0
+    /// While true, results stay unread in the socket (tests hold them to prove
+    /// that many searches can be outstanding at once).
+    var readingPaused = false
 
     /// The URI of the server this connection talks to.
     public nonisolated let uri: String
@@ -159,6 +162,7 @@ public actor LDAPConnection {
         failAll(LDAPError(code: .serverDown, operation: "close", diagnosticMessage: "connection closed", uri: uri))
         if let source {
             self.source = nil
+            if readingPaused { source.resume() }  // a suspended source never runs its cancel handler
             let handle = self.handle
             source.setCancelHandler { handle.unbind() }
             source.cancel()

@@ -1,0 +1,180 @@
+import CertDirectoryTestSupport
+import Foundation
+import Testing
+
+/// Runs the built `certdir` binary against the real test directory and checks
+/// output and exit status, as a mail pipeline would see them.
+@Suite("certdir resolve: output and exit codes", .enabled(if: TestDirectory.isAvailable, "\(TestDirectory.unavailableReason)"))
+struct ResolveCommandTests {
+    let directory: TestDirectory
+    let sample: SampleManifest
+
+    init() throws {
+        directory = try TestDirectory.require()
+        sample = try directory.sample()
+    }
+
+    var common: [String] {
+        [
+            "resolve", "--uri", directory.ldapURI, "--base", directory.base, "--trust-anchor",
+            sample.path(sample.trustAnchor), "--intermediates", sample.path(sample.intermediate),
+        ]
+    }
+
+    func sha256(of person: String) -> String? { sample.people.first { $0.query == person }?.sha256 }
+
+    @Test("PEM on stdout in the order of the addresses; exit 0")
+    func pemInOrder() throws {
+        let outcome = try CertDirProcess.run(common + ["dual@example.com", "alice@example.com"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.components(separatedBy: "-----BEGIN CERTIFICATE-----").count == 3)
+        let files = try pemBlocks(outcome.stdout).map(sha256Hex)
+        #expect(files == [sha256(of: "dual@example.com"), sha256(of: "alice@example.com")])
+    }
+
+    @Test("--format der --out writes <sha256>.der files and nothing on stdout")
+    func derFiles() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certdir-der-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outcome = try CertDirProcess.run(common + ["--format", "der", "--out", folder.path, "ec@example.com"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.isEmpty)
+        let expected = try #require(sha256(of: "ec@example.com"))
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(names == ["\(expected).der"])
+        let der = try Data(contentsOf: folder.appendingPathComponent("\(expected).der"))
+        #expect(sha256Hex(Array(der)) == expected)
+    }
+
+    @Test("--format json writes one object per address")
+    func jsonLines() throws {
+        let outcome = try CertDirProcess.run(common + ["--format", "json", "alice@example.com", "nobody@example.com"])
+        #expect(outcome.status == 67)
+        let lines = outcome.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2)
+        let objects = try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        #expect(objects.map { $0["status"] as? String } == ["ok", "not-found"])
+        #expect((objects[0]["certificate"] as? [String: Any])?["sha256"] as? String == sha256(of: "alice@example.com"))
+    }
+
+    @Test("--explain names every candidate and its reasons on stderr")
+    func explain() throws {
+        let outcome = try CertDirProcess.run(common + ["--explain", "dual@example.com", "weakrsa@example.com"])
+        #expect(outcome.status == 67)
+        #expect(outcome.stderr.contains("[CHOSEN]"))
+        #expect(outcome.stderr.contains("key-usage: RSA key without keyEncipherment"))
+        #expect(outcome.stderr.contains("weak-key: RSA-1024"))
+        #expect(outcome.stderr.contains("revocation: not checked"))
+    }
+
+    @Test(
+        "exit status per outcome",
+        arguments: [
+            (["alice@example.com"], 0),
+            (["nobody@example.com"], 67),
+            (["twins@example.com"], 67),
+            (["untrusted@example.com"], 67),
+            (["not an address"], 65),
+            (["alice@example.com", "not an address", "nobody@example.com"], 67),  // 67 wins over 65
+        ] as [([String], Int32)])
+    func exitStatus(_ addresses: [String], _ expected: Int32) throws {
+        let outcome = try CertDirProcess.run(common + addresses)
+        #expect(outcome.status == expected, "\(outcome.stderr)")
+    }
+
+    @Test("an unreachable directory exits 75 and names it")
+    func unreachable() throws {
+        let outcome = try CertDirProcess.run(["resolve", "--uri", "ldap://127.0.0.1:9", "--base", "dc=x", "a@example.com"])
+        #expect(outcome.status == 75)
+        #expect(outcome.stderr.contains("ldap://127.0.0.1:9"))
+    }
+
+    @Test("a refused bind exits 77")
+    func refusedBind() throws {
+        let outcome = try CertDirProcess.run(
+            [
+                "resolve", "--uri", directory.ldapsURI, "--base", directory.base, "--tls-ca-file", directory.tlsCAFile,
+                "--bind-dn", directory.readerDN, "--password-env", "CERTDIR_TEST_PW", "alice@example.com",
+            ],
+            environment: ["CERTDIR_TEST_PW": "wrong"])
+        #expect(outcome.status == 77, "\(outcome.stderr)")
+        #expect(!outcome.stderr.contains("wrong"))
+    }
+
+    @Test("a password over plain LDAP is refused before sending: exit 78")
+    func plaintextBind() throws {
+        let outcome = try CertDirProcess.run(
+            common + ["--bind-dn", directory.readerDN, "--password-file", directory.readerPasswordFile, "alice@example.com"])
+        #expect(outcome.status == 78)
+        #expect(outcome.stderr.contains("--allow-plaintext-bind"))
+    }
+
+    @Test("StartTLS with a bind as the reader works")
+    func startTLSBind() throws {
+        let outcome = try CertDirProcess.run(
+            common + [
+                "--starttls", "--tls-ca-file", directory.tlsCAFile, "--bind-dn", directory.readerDN, "--password-file",
+                directory.readerPasswordFile, "alice@example.com",
+            ])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+    }
+
+    @Test("a TLS failure exits 75 with its reason")
+    func tlsFailure() throws {
+        let outcome = try CertDirProcess.run(
+            ["resolve", "--uri", directory.badTLS.expired, "--tls-ca-file", directory.tlsCAFile, "--base", "dc=x", "a@example.com"])
+        #expect(outcome.status == 75)
+        #expect(outcome.stderr.contains("the server certificate has expired"))
+    }
+
+    @Test("a search base that does not exist is bad configuration: exit 78")
+    func badBase() throws {
+        let outcome = try CertDirProcess.run(
+            ["resolve", "--uri", directory.ldapURI, "--base", "dc=nowhere,dc=invalid", "alice@example.com"])
+        #expect(outcome.status == 78, "\(outcome.stderr)")
+    }
+
+    @Test("usage errors exit 64", arguments: [["resolve"], ["resolve", "--format", "der", "a@example.com"], ["resolve", "--at", "yesterday", "a@example.com"]])
+    func usage(_ arguments: [String]) throws {
+        #expect(try CertDirProcess.run(arguments).status == 64)
+    }
+
+    @Test("the GC-style port with base \"\" and --global-catalog implied by nothing else")
+    func globalCatalog() throws {
+        let outcome = try CertDirProcess.run(
+            ["resolve", "--uri", directory.gcURI, "--global-catalog", "--trust-anchor", sample.path(sample.trustAnchor), "--intermediates", sample.path(sample.intermediate), "alice@example.com"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+    }
+
+    @Test("a config file names the directory and trust anchors")
+    func configFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certdir-xdg-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("certdir"), withIntermediateDirectories: true)
+        let toml = """
+            default-directory = "test"
+            trust-anchors = ["\(sample.path(sample.trustAnchor))"]
+            intermediates = ["\(sample.path(sample.intermediate))"]
+
+            [directories.test]
+            uri = ["ldap://127.0.0.1:9", "\(directory.ldapsURI)"]
+            base = "\(directory.base)"
+            tls-ca-file = "\(directory.tlsCAFile)"
+            """
+        try toml.write(to: folder.appendingPathComponent("certdir/config.toml"), atomically: true, encoding: .utf8)
+        let outcome = try CertDirProcess.run(
+            ["resolve", "--explain", "alice@example.com"], environment: ["XDG_CONFIG_HOME": folder.path])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("failed over"))
+        #expect(outcome.stderr.contains("answered by \(directory.ldapsURI)"))
+        try "uri = 3\n".write(to: folder.appendingPathComponent("certdir/config.toml"), atomically: true, encoding: .utf8)
+        #expect(try CertDirProcess.run(["resolve", "a@example.com"], environment: ["XDG_CONFIG_HOME": folder.path]).status == 78)
+    }
+
+    private func pemBlocks(_ text: String) throws -> [[UInt8]] {
+        text.components(separatedBy: "-----BEGIN CERTIFICATE-----").dropFirst().compactMap { block in
+            let body = block.components(separatedBy: "-----END CERTIFICATE-----")[0]
+            return Data(base64Encoded: body, options: .ignoreUnknownCharacters).map(Array.init)
+        }
+    }
+}
