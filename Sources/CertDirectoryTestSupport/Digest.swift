@@ -1,5 +1,5 @@
-import Foundation
 import Crypto
+import Foundation
 
 /// Lowercase hex SHA-256, computed independently of certdir's own code.
 public func sha256Hex(_ bytes: [UInt8]) -> String {

@@ -59,24 +59,30 @@ public struct TestPKI: Sendable {
     public func leaf(
         key: LeafKey = .p256, keyUsage: KeyUsage? = KeyUsage(keyAgreement: true),
         eku: [ExtendedKeyUsage.Usage]? = [.emailProtection], san: [String] = ["alice@example.com"],
-        subjectEmail: String? = nil, notBefore: Date = referenceTime - 86_400, notAfter: Date = referenceTime + 86_400 * 365,
+        subjectEmail: String? = nil, notBefore: Date = referenceTime - 86_400,
+        notAfter: Date = referenceTime + 86_400 * 365,
         isCA: Bool = false, issuedBy other: TestPKI? = nil
     ) throws -> [UInt8] {
         let issuer = other ?? self
         let (publicKey, _) = try key.make()
         var rdns = [RelativeDistinguishedName(.init(type: .RDNAttributeType.commonName, utf8String: "test leaf"))]
         if let subjectEmail {
-            rdns.append(RelativeDistinguishedName(try .init(type: .RDNAttributeType.emailAddress, ia5String: subjectEmail)))
+            rdns.append(
+                RelativeDistinguishedName(try .init(type: .RDNAttributeType.emailAddress, ia5String: subjectEmail)))
         }
         let subject = DistinguishedName(rdns)
         let extensions = try Certificate.Extensions {
-            Critical(isCA ? BasicConstraints.isCertificateAuthority(maxPathLength: 0) : BasicConstraints.notCertificateAuthority)
+            Critical(
+                isCA
+                    ? BasicConstraints.isCertificateAuthority(maxPathLength: 0)
+                    : BasicConstraints.notCertificateAuthority)
             if let keyUsage { Critical(keyUsage) }
             if let eku { try ExtendedKeyUsage(eku) }
             if !san.isEmpty { SubjectAlternativeNames(san.map { .rfc822Name($0) }) }
         }
         let certificate = try Certificate(
-            version: .v3, serialNumber: .init(), publicKey: publicKey, notValidBefore: notBefore, notValidAfter: notAfter,
+            version: .v3, serialNumber: .init(), publicKey: publicKey, notValidBefore: notBefore,
+            notValidAfter: notAfter,
             issuer: issuer.rootName, subject: subject, signatureAlgorithm: .ecdsaWithSHA256, extensions: extensions,
             issuerPrivateKey: .init(issuer.rootKey))
         return try Self.der(certificate)

@@ -39,7 +39,8 @@ struct ConnectionTests {
     func plaintextBindRefused() async throws {
         let directory = try Fixture.directory()
         var configuration = Fixture.configuration(
-            directory.ldapURI, directory, bind: .simple(dn: directory.readerDN, password: Secret(directory.readerPassword)))
+            directory.ldapURI, directory,
+            bind: .simple(dn: directory.readerDN, password: Secret(directory.readerPassword)))
         await #expect(throws: LDAPConfigurationError.self) { _ = try await LDAPConnection.connect(configuration) }
         configuration.allowPlaintextBind = true
         let connection = try await LDAPConnection.connect(configuration)
@@ -124,7 +125,8 @@ struct ConnectionTests {
             for address in queries {
                 group.addTask {
                     let request = SearchRequest(
-                        base: directory.base, filter: RecipientSearch.filter(for: address), attributes: ["mail", "proxyAddresses"])
+                        base: directory.base, filter: RecipientSearch.filter(for: address),
+                        attributes: ["mail", "proxyAddresses"])
                     return (address, try await connection.search(request).entries)
                 }
             }
@@ -180,6 +182,8 @@ struct ConnectionTests {
     @Test("no reachable server is DirectoryUnavailableError")
     func nothingReachable() async throws {
         let (resolver, _) = try Fixture.resolver(["ldap://127.0.0.1:9", "ldap://127.0.0.1:7"])
-        await #expect(throws: DirectoryUnavailableError.self) { try await resolver.resolve(["alice@example.com"], at: Date()) }
+        await #expect(throws: DirectoryUnavailableError.self) {
+            try await resolver.resolve(["alice@example.com"], at: Date())
+        }
     }
 }

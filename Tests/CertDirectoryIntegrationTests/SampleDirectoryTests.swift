@@ -4,7 +4,9 @@ import Testing
 
 @testable import CertDirectory
 
-@Suite("Every sample person resolves as the manifest says", .enabled(if: TestDirectory.isAvailable, "\(TestDirectory.unavailableReason)"))
+@Suite(
+    "Every sample person resolves as the manifest says",
+    .enabled(if: TestDirectory.isAvailable, "\(TestDirectory.unavailableReason)"))
 struct SampleDirectoryTests {
     @Test("status and fingerprint of every person, over plain LDAP")
     func everyPerson() async throws {
@@ -34,11 +36,14 @@ struct SampleDirectoryTests {
         }
         for record in sample.certificates {
             let reasons = seen[record.sha256 + " " + record.dn]
-            #expect(reasons == Set(record.reasons), "\(record.address) \(record.sha256.prefix(12)) in \(record.attribute)")
+            #expect(
+                reasons == Set(record.reasons), "\(record.address) \(record.sha256.prefix(12)) in \(record.attribute)")
         }
     }
 
-    @Test("hostile addresses match exactly one entry each", arguments: ["star*@example.com", "paren(x)@example.com", "back\\slash@example.com", "alice@example.com"])
+    @Test(
+        "hostile addresses match exactly one entry each",
+        arguments: ["star*@example.com", "paren(x)@example.com", "back\\slash@example.com", "alice@example.com"])
     func hostile(_ address: String) async throws {
         let directory = try Fixture.directory()
         let (resolver, sample) = try Fixture.resolver([directory.ldapURI])

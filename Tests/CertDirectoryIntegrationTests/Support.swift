@@ -14,7 +14,8 @@ enum Fixture {
     }
 
     static func configuration(
-        _ uri: String, _ directory: TestDirectory, startTLS: Bool = false, bind: LDAPConfiguration.BindMethod = .anonymous,
+        _ uri: String, _ directory: TestDirectory, startTLS: Bool = false,
+        bind: LDAPConfiguration.BindMethod = .anonymous,
         caFile: String? = nil
     ) -> LDAPConfiguration {
         LDAPConfiguration(

@@ -165,7 +165,8 @@ struct CertificateValidatorTests {
 
     @Test("several reasons are all reported")
     func severalReasons() throws {
-        let der = try pki.leaf(keyUsage: KeyUsage(digitalSignature: true), san: ["bob@example.com"], notAfter: time - 10)
+        let der = try pki.leaf(
+            keyUsage: KeyUsage(digitalSignature: true), san: ["bob@example.com"], notAfter: time - 10)
         #expect(Set(try codes(check(der))) == [.addressMismatch, .expired, .keyUsage])
     }
 }

@@ -23,12 +23,16 @@ struct MailAddressTests {
         #expect(!a.matches(b, strictLocalPart: false))
     }
 
-    @Test("not addresses", arguments: ["", "alice", "@example.com", "alice@", "Alice <alice@example.com>", "a b@example.com", "a@b\n"])
+    @Test(
+        "not addresses",
+        arguments: ["", "alice", "@example.com", "alice@", "Alice <alice@example.com>", "a b@example.com", "a@b\n"])
     func rejects(_ text: String) {
         #expect(MailAddress(text) == nil)
     }
 
-    @Test("hostile but valid local parts", arguments: ["star*@example.com", "paren(x)@example.com", "back\\slash@example.com"])
+    @Test(
+        "hostile but valid local parts",
+        arguments: ["star*@example.com", "paren(x)@example.com", "back\\slash@example.com"])
     func accepts(_ text: String) {
         #expect(MailAddress(text)?.description == text)
     }

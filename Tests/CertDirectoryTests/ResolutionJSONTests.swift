@@ -16,14 +16,19 @@ struct ResolutionJSONTests {
     @Test("an ok resolution has the contract's fields and formats")
     func okShape() throws {
         let pki = try TestPKI()
-        let certificate = try ParsedCertificate(der: pki.leaf(notBefore: TestPKI.referenceTime, notAfter: TestPKI.referenceTime + 3600))
-        let source = ValueSource(uri: "ldaps://127.0.0.1:13636", dn: "uid=a,dc=x", attribute: "userCertificate;binary", index: 0)
-        let candidate = Candidate(certificate: certificate, sha256: certificate.sha256, source: source, reasons: [], warnings: [])
+        let certificate = try ParsedCertificate(
+            der: pki.leaf(notBefore: TestPKI.referenceTime, notAfter: TestPKI.referenceTime + 3600))
+        let source = ValueSource(
+            uri: "ldaps://127.0.0.1:13636", dn: "uid=a,dc=x", attribute: "userCertificate;binary", index: 0)
+        let candidate = Candidate(
+            certificate: certificate, sha256: certificate.sha256, source: source, reasons: [], warnings: [])
         let refused = Candidate(
             certificate: nil, sha256: String(repeating: "0", count: 64), source: source,
             reasons: [Finding(.malformedValue, "junk")], warnings: [])
         let line = ResolutionJSON.line(
-            Resolution(address: "alice@example.com", status: .ok, chosen: candidate, candidates: [candidate, refused], entries: ["uid=a,dc=x"]))
+            Resolution(
+                address: "alice@example.com", status: .ok, chosen: candidate, candidates: [candidate, refused],
+                entries: ["uid=a,dc=x"]))
         #expect(!line.contains("\n"))
         let json = try object(line)
         #expect(Set(json.keys) == ["address", "status", "certificate", "candidates", "warnings", "entries"])

@@ -4,7 +4,9 @@ import Testing
 
 /// Runs the built `certdir` binary against the real test directory and checks
 /// output and exit status, as a mail pipeline would see them.
-@Suite("certdir resolve: output and exit codes", .enabled(if: TestDirectory.isAvailable, "\(TestDirectory.unavailableReason)"))
+@Suite(
+    "certdir resolve: output and exit codes",
+    .enabled(if: TestDirectory.isAvailable, "\(TestDirectory.unavailableReason)"))
 struct ResolveCommandTests {
     let directory: TestDirectory
     let sample: SampleManifest
@@ -52,7 +54,9 @@ struct ResolveCommandTests {
         #expect(outcome.status == 67)
         let lines = outcome.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 2)
-        let objects = try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        let objects = try lines.map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
         #expect(objects.map { $0["status"] as? String } == ["ok", "not-found"])
         #expect((objects[0]["certificate"] as? [String: Any])?["sha256"] as? String == sha256(of: "alice@example.com"))
     }
@@ -84,7 +88,9 @@ struct ResolveCommandTests {
 
     @Test("an unreachable directory exits 75 and names it")
     func unreachable() throws {
-        let outcome = try CertDirProcess.run(["resolve", "--uri", "ldap://127.0.0.1:9", "--base", "dc=x", "a@example.com"])
+        let outcome = try CertDirProcess.run([
+            "resolve", "--uri", "ldap://127.0.0.1:9", "--base", "dc=x", "a@example.com",
+        ])
         #expect(outcome.status == 75)
         #expect(outcome.stderr.contains("ldap://127.0.0.1:9"))
     }
@@ -104,7 +110,9 @@ struct ResolveCommandTests {
     @Test("a password over plain LDAP is refused before sending: exit 78")
     func plaintextBind() throws {
         let outcome = try CertDirProcess.run(
-            common + ["--bind-dn", directory.readerDN, "--password-file", directory.readerPasswordFile, "alice@example.com"])
+            common + [
+                "--bind-dn", directory.readerDN, "--password-file", directory.readerPasswordFile, "alice@example.com",
+            ])
         #expect(outcome.status == 78)
         #expect(outcome.stderr.contains("--allow-plaintext-bind"))
     }
@@ -122,7 +130,10 @@ struct ResolveCommandTests {
     @Test("a TLS failure exits 75 with its reason")
     func tlsFailure() throws {
         let outcome = try CertDirProcess.run(
-            ["resolve", "--uri", directory.badTLS.expired, "--tls-ca-file", directory.tlsCAFile, "--base", "dc=x", "a@example.com"])
+            [
+                "resolve", "--uri", directory.badTLS.expired, "--tls-ca-file", directory.tlsCAFile, "--base", "dc=x",
+                "a@example.com",
+            ])
         #expect(outcome.status == 75)
         #expect(outcome.stderr.contains("the server certificate has expired"))
     }
@@ -134,7 +145,12 @@ struct ResolveCommandTests {
         #expect(outcome.status == 78, "\(outcome.stderr)")
     }
 
-    @Test("usage errors exit 64", arguments: [["resolve"], ["resolve", "--format", "der", "a@example.com"], ["resolve", "--at", "yesterday", "a@example.com"]])
+    @Test(
+        "usage errors exit 64",
+        arguments: [
+            ["resolve"], ["resolve", "--format", "der", "a@example.com"],
+            ["resolve", "--at", "yesterday", "a@example.com"],
+        ])
     func usage(_ arguments: [String]) throws {
         #expect(try CertDirProcess.run(arguments).status == 64)
     }
@@ -142,7 +158,11 @@ struct ResolveCommandTests {
     @Test("the GC-style port with base \"\" and --global-catalog implied by nothing else")
     func globalCatalog() throws {
         let outcome = try CertDirProcess.run(
-            ["resolve", "--uri", directory.gcURI, "--global-catalog", "--trust-anchor", sample.path(sample.trustAnchor), "--intermediates", sample.path(sample.intermediate), "alice@example.com"])
+            [
+                "resolve", "--uri", directory.gcURI, "--global-catalog", "--trust-anchor",
+                sample.path(sample.trustAnchor), "--intermediates", sample.path(sample.intermediate),
+                "alice@example.com",
+            ])
         #expect(outcome.status == 0, "\(outcome.stderr)")
     }
 
@@ -150,7 +170,8 @@ struct ResolveCommandTests {
     func configFile() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certdir-xdg-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("certdir"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("certdir"), withIntermediateDirectories: true)
         let toml = """
             default-directory = "test"
             trust-anchors = ["\(sample.path(sample.trustAnchor))"]
@@ -167,8 +188,11 @@ struct ResolveCommandTests {
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stderr.contains("failed over"))
         #expect(outcome.stderr.contains("answered by \(directory.ldapsURI)"))
-        try "uri = 3\n".write(to: folder.appendingPathComponent("certdir/config.toml"), atomically: true, encoding: .utf8)
-        #expect(try CertDirProcess.run(["resolve", "a@example.com"], environment: ["XDG_CONFIG_HOME": folder.path]).status == 78)
+        try "uri = 3\n".write(
+            to: folder.appendingPathComponent("certdir/config.toml"), atomically: true, encoding: .utf8)
+        #expect(
+            try CertDirProcess.run(["resolve", "a@example.com"], environment: ["XDG_CONFIG_HOME": folder.path]).status
+                == 78)
     }
 
     private func pemBlocks(_ text: String) throws -> [[UInt8]] {

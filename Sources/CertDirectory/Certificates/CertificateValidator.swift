@@ -52,7 +52,9 @@ public struct CertificateValidator: Sendable {
         return result
     }
 
-    private func checkAddress(_ certificate: ParsedCertificate, _ expected: AddressExpectation, _ result: inout ValidationResult) {
+    private func checkAddress(
+        _ certificate: ParsedCertificate, _ expected: AddressExpectation, _ result: inout ValidationResult
+    ) {
         let sanNames = certificate.rfc822Names
         // RFC 8550 §3: the subject emailAddress counts only without any rfc822Name.
         let legacy = sanNames.isEmpty

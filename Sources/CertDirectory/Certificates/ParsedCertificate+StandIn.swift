@@ -27,7 +27,9 @@ enum StandIn {
     /// The certificate with its key and signature algorithms replaced, parsed by swift-certificates.
     static func certificate(standingIn der: [UInt8]) throws -> Certificate {
         let root = try DER.parse(der)
-        guard case .constructed(let parts) = root.content else { throw ASN1Error.invalidASN1Object(reason: "not a SEQUENCE") }
+        guard case .constructed(let parts) = root.content else {
+            throw ASN1Error.invalidASN1Object(reason: "not a SEQUENCE")
+        }
         let top = Array(parts)
         guard top.count == 3, case .constructed(let tbsChildren) = top[0].content else {
             throw ASN1Error.invalidASN1Object(reason: "not a Certificate")

@@ -39,7 +39,7 @@ extension LDAPConnection {
 
     private func send(_ request: SearchRequest) throws -> Int32 {
         let attributes = request.attributes.map { strdup($0) }
-        defer { attributes.forEach { free($0) } }
+        defer { for attribute in attributes { free(attribute) } }
         var attrs: [UnsafeMutablePointer<CChar>?] = attributes + [nil]
         var msgid: Int32 = 0
         let scope: Int32 =

@@ -141,7 +141,8 @@ public actor LDAPConnection {
     }
 
     /// Runs a blocking libldap call and turns a TLS failure into a precise reason.
-    private func call(_ operation: String, _ configuration: LDAPConfiguration, _ body: (OpaquePointer) -> Int32) throws {
+    private func call(_ operation: String, _ configuration: LDAPConfiguration, _ body: (OpaquePointer) -> Int32) throws
+    {
         let rc = body(handle.ld)
         guard rc != LDAP_SUCCESS else { return }
         var error = handle.error(rc, operation: operation)

@@ -12,7 +12,9 @@ public struct DirectorySettings: Sendable {
     /// How many searches may be outstanding at once on the connection. The default is 32.
     public var maxOutstandingSearches: Int
 
-    public init(servers: [LDAPConfiguration], base: String? = nil, globalCatalog: Bool = false, maxOutstandingSearches: Int = 32) {
+    public init(
+        servers: [LDAPConfiguration], base: String? = nil, globalCatalog: Bool = false, maxOutstandingSearches: Int = 32
+    ) {
         self.servers = servers
         self.base = base
         self.globalCatalog = globalCatalog

@@ -35,11 +35,17 @@ struct EntryValues: Sendable {
         var aliases: [String] = []
         for value in entry.strings("proxyAddresses") {
             guard value.count > 5, value.prefix(5).lowercased() == "smtp:" else { continue }
-            if value.hasPrefix("SMTP:") { primary.append(String(value.dropFirst(5))) } else { aliases.append(String(value.dropFirst(5))) }
+            if value.hasPrefix("SMTP:") {
+                primary.append(String(value.dropFirst(5)))
+            } else {
+                aliases.append(String(value.dropFirst(5)))
+            }
         }
         smtpAddresses = primary + aliases
         var seen = Set<String>()
-        for attribute in entry.attributes where RecipientSearch.certificateAttributes.contains(where: { $0.lowercased() == attribute.type.lowercased() }) {
+        for attribute in entry.attributes
+        where RecipientSearch.certificateAttributes.contains(where: { $0.lowercased() == attribute.type.lowercased() })
+        {
             for (index, value) in attribute.values.enumerated() {
                 let source = ValueSource(uri: uri, dn: entry.dn, attribute: attribute.description, index: index)
                 switch Self.decode(value) {
@@ -67,11 +73,14 @@ struct EntryValues: Sendable {
             var parsed: [ParsedCertificate] = []
             for der in bundle {
                 guard let certificate = try? ParsedCertificate(der: der) else {
-                    return .failure(CertificateParseError(reason: "a certificate inside the PKCS#7 bundle cannot be parsed"))
+                    return .failure(
+                        CertificateParseError(reason: "a certificate inside the PKCS#7 bundle cannot be parsed"))
                 }
                 parsed.append(certificate)
             }
-            if parsed.isEmpty { return .failure(CertificateParseError(reason: "the PKCS#7 bundle holds no certificate")) }
+            if parsed.isEmpty {
+                return .failure(CertificateParseError(reason: "the PKCS#7 bundle holds no certificate"))
+            }
             return .success(parsed)
         }
         return .failure(CertificateParseError(reason: "neither a DER certificate nor a PKCS#7 SignedData"))

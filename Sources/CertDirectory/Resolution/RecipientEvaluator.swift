@@ -50,14 +50,17 @@ struct RecipientEvaluator: Sendable {
         let entriesWithFit = fitPerEntry.filter { !$0.isEmpty }
         if entries.count > 1 {
             warnings.append(
-                Finding(.ambiguousEntries, "\(entries.count) entries have this address: \(dns.joined(separator: "; "))"))
+                Finding(.ambiguousEntries, "\(entries.count) entries have this address: \(dns.joined(separator: "; "))")
+            )
         }
         if entries.count > 1 && entriesWithFit.count != 1 {
-            return Resolution(address: address, status: .ambiguous, candidates: candidates, warnings: warnings, entries: dns)
+            return Resolution(
+                address: address, status: .ambiguous, candidates: candidates, warnings: warnings, entries: dns)
         }
         guard let chosen = ChoiceRule.choose(entriesWithFit.first ?? []) else {
             return Resolution(
-                address: address, status: .noUsableCertificate, candidates: candidates, warnings: warnings, entries: dns)
+                address: address, status: .noUsableCertificate, candidates: candidates, warnings: warnings, entries: dns
+            )
         }
         return Resolution(
             address: address, status: .ok, chosen: chosen, candidates: candidates, warnings: warnings + chosen.warnings,

@@ -44,7 +44,7 @@ struct Resolve: AsyncParsableCommand {
         let logger = CLILogging.logger(verbose: verbose)
         do {
             let settings = try EffectiveSettings.make(directory, checking)
-            settings.warnings.forEach { Console.error("certdir: warning: \($0)\n") }
+            for warning in settings.warnings { Console.error("certdir: warning: \(warning)\n") }
             let resolver = Resolver(
                 directory: settings.directory, validator: settings.validator, intermediates: settings.intermediates,
                 logger: logger)

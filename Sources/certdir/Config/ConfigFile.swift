@@ -74,13 +74,17 @@ struct ConfigFile {
             case "default-directory":
                 config.defaultDirectory = try string(value, key, path)
             case "directories":
-                guard let directories = value.table else { throw CLIError(.config, "\(path): directories must be a table") }
+                guard let directories = value.table else {
+                    throw CLIError(.config, "\(path): directories must be a table")
+                }
                 for (name, entry) in directories {
                     guard let entry = entry.table else {
                         throw CLIError(.config, "\(path): directories.\(name) must be a table")
                     }
                     var settings = Settings()
-                    for (key, value) in entry { try apply(key, value, to: &settings, path: "\(path): directories.\(name)") }
+                    for (key, value) in entry {
+                        try apply(key, value, to: &settings, path: "\(path): directories.\(name)")
+                    }
                     config.directories[name] = settings
                 }
             default:
@@ -90,7 +94,9 @@ struct ConfigFile {
         return config
     }
 
-    private static func apply(_ key: String, _ value: TOMLValueConvertible, to settings: inout Settings, path: String) throws {
+    private static func apply(_ key: String, _ value: TOMLValueConvertible, to settings: inout Settings, path: String)
+        throws
+    {
         switch key {
         case "uri": settings.uris = try strings(value, key, path)
         case "base": settings.base = try string(value, key, path)
@@ -108,7 +114,8 @@ struct ConfigFile {
         case "strict-local-part": settings.strictLocalPart = try bool(value, key, path)
         case "min-rsa-bits": settings.minRSABits = try number(value, key, path).map(Int.init)
         case "password":
-            throw CLIError(.config, "\(path): passwords do not belong in the config file; use password-file or password-env")
+            throw CLIError(
+                .config, "\(path): passwords do not belong in the config file; use password-file or password-env")
         default: throw CLIError(.config, "\(path): unknown setting \(key)")
         }
     }
@@ -120,7 +127,9 @@ struct ConfigFile {
 
     private static func strings(_ value: TOMLValueConvertible, _ key: String, _ path: String) throws -> [String] {
         if let text = value.string { return [text] }
-        guard let array = value.array else { throw CLIError(.config, "\(path): \(key) must be a string or a list of strings") }
+        guard let array = value.array else {
+            throw CLIError(.config, "\(path): \(key) must be a string or a list of strings")
+        }
         return try array.map { item in
             guard let text = item.string else { throw CLIError(.config, "\(path): \(key) must list strings") }
             return text

@@ -41,14 +41,16 @@ struct EffectiveSettings {
         let bind: LDAPConfiguration.BindMethod
         if let dn = pick(options.bindDN, \.bindDN) {
             let password = try PasswordSource.read(
-                file: pick(options.passwordFile, \.passwordFile), environmentVariable: pick(options.passwordEnv, \.passwordEnv),
+                file: pick(options.passwordFile, \.passwordFile),
+                environmentVariable: pick(options.passwordEnv, \.passwordEnv),
                 bindDN: dn)
             bind = .simple(dn: dn, password: password)
         } else {
             bind = .anonymous
         }
         let tls = LDAPConfiguration.TLSConfiguration(
-            startTLS: options.starttls || (pick(nil, \.starttls) ?? false), caFile: pick(options.tlsCAFile, \.tlsCAFile))
+            startTLS: options.starttls || (pick(nil, \.starttls) ?? false), caFile: pick(options.tlsCAFile, \.tlsCAFile)
+        )
         let timeouts = LDAPConfiguration.Timeouts(
             network: .milliseconds(Int((pick(options.networkTimeout, \.networkTimeout) ?? 10) * 1000)),
             operation: .milliseconds(Int((pick(options.timeout, \.timeout) ?? 30) * 1000)))

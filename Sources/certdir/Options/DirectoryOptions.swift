@@ -35,7 +35,8 @@ struct DirectoryOptions: ParsableArguments {
     @Option(help: "Seconds to wait for each operation (default 30).")
     var timeout: Double?
 
-    @Flag(name: .customLong("global-catalog"), help: "The endpoint is an AD Global Catalog (implied by ports 3268/3269).")
+    @Flag(
+        name: .customLong("global-catalog"), help: "The endpoint is an AD Global Catalog (implied by ports 3268/3269).")
     var globalCatalog = false
 
     @Option(name: .customLong("config"), help: "Config file (default $XDG_CONFIG_HOME/certdir/config.toml).")
@@ -59,7 +60,8 @@ struct CheckingOptions: ParsableArguments {
     @Option(name: .customLong("trust-anchor"), help: "Trusted CA certificates (PEM or DER, one or many); repeatable.")
     var trustAnchors: [String] = []
 
-    @Option(name: .customLong("intermediates"), help: "Extra intermediate CA certificates for path building; repeatable.")
+    @Option(
+        name: .customLong("intermediates"), help: "Extra intermediate CA certificates for path building; repeatable.")
     var intermediates: [String] = []
 
     @Option(help: "Evaluate at this RFC 3339 instant instead of now.")

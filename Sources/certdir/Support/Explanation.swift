@@ -14,7 +14,9 @@ enum Explanation {
             let place = "\(candidate.source.attribute)[\(candidate.source.index)]"
             lines.append("  [\(verdict)] \(candidate.sha256.prefix(16))… \(place)")
             if let certificate = candidate.certificate {
-                let key = certificate.key.curve.map { "EC \($0)" } ?? "\(certificate.key.algorithm.uppercased())-\(certificate.key.bits)"
+                let key =
+                    certificate.key.curve.map { "EC \($0)" }
+                    ?? "\(certificate.key.algorithm.uppercased())-\(certificate.key.bits)"
                 lines.append("      subject: \(certificate.subject)")
                 lines.append(
                     "      issuer: \(certificate.issuer); \(key); valid \(RFC3339.format(certificate.notBefore)) .. \(RFC3339.format(certificate.notAfter))"

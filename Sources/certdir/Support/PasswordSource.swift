@@ -17,7 +17,8 @@ enum PasswordSource {
                 throw CLIError(.config, "cannot read password file \(file)")
             }
             let text = String(decoding: data, as: UTF8.self)
-            return Secret(String(text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""))
+            return Secret(
+                String(text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""))
         }
         if let variable = environmentVariable {
             guard let value = ProcessInfo.processInfo.environment[variable] else {

@@ -47,7 +47,9 @@ final class X509Ref: @unchecked Sendable {
 
     /// The public key's algorithm, size in bits and, for EC, the curve's short name.
     var publicKeyInfo: PublicKeyInfo {
-        guard let key = X509_get0_pubkey(pointer) else { return PublicKeyInfo(algorithm: .unknown, bits: 0, curve: nil) }
+        guard let key = X509_get0_pubkey(pointer) else {
+            return PublicKeyInfo(algorithm: .unknown, bits: 0, curve: nil)
+        }
         let bits = Int(EVP_PKEY_get_bits(key))
         switch EVP_PKEY_get_base_id(key) {
         case EVP_PKEY_RSA, EVP_PKEY_RSA_PSS:

@@ -49,7 +49,8 @@ final class LDAPHandle: @unchecked Sendable {
         let rc = ldap_set_option(ld, option, value)
         if rc != LDAP_OPT_SUCCESS {
             throw LDAPError(
-                code: .paramError, operation: "ldap_set_option", diagnosticMessage: "option 0x\(String(option, radix: 16))",
+                code: .paramError, operation: "ldap_set_option",
+                diagnosticMessage: "option 0x\(String(option, radix: 16))",
                 uri: uri)
         }
     }

@@ -19,7 +19,8 @@ enum LDAPMessageDecoder {
         var ber: OpaquePointer?
         var name = ldap_first_attribute(ld, message, &ber)
         while let current = name {
-            attributes.append(LDAPEntry.Attribute(description: String(cString: current), values: values(ld, message, current)))
+            attributes.append(
+                LDAPEntry.Attribute(description: String(cString: current), values: values(ld, message, current)))
             ldap_memfree(current)
             name = ldap_next_attribute(ld, message, ber)
         }
@@ -67,7 +68,8 @@ enum LDAPMessageDecoder {
             if let referrals { ber_memvfree(UnsafeMutablePointer(OpaquePointer(referrals))) }
         }
         if rc != LDAP_SUCCESS {
-            return Done(code: LDAPResultCode(rawValue: rc), diagnosticMessage: "cannot parse the search result", referrals: [])
+            return Done(
+                code: LDAPResultCode(rawValue: rc), diagnosticMessage: "cannot parse the search result", referrals: [])
         }
         return Done(
             code: LDAPResultCode(rawValue: code),

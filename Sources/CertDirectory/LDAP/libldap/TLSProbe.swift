@@ -33,7 +33,8 @@ enum TLSProbe {
         let der = Array(UnsafeRawBufferPointer(start: bytes, count: Int(peer.bv_len)))
         ber_memfree(bytes)
         guard let certificate = X509Ref(der: der) else { return .handshake }
-        return TrustStore(tlsCAFile: configuration.tls.caFile).classifyServerCertificate(certificate, host: host(of: uri))
+        return TrustStore(tlsCAFile: configuration.tls.caFile).classifyServerCertificate(
+            certificate, host: host(of: uri))
     }
 
     /// The host part of an LDAP URL, without brackets or port.
