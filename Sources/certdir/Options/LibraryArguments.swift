@@ -1,0 +1,6 @@
+public import ArgumentParser
+public import CertDirectory
+
+// Library enums parsed straight from their kebab-case raw values.
+extension ContentCipher: ExpressibleByArgument {}
+extension KeyTransport: ExpressibleByArgument {}
