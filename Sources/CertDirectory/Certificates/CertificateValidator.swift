@@ -10,6 +10,8 @@ public import Foundation
 /// always returns every reason that applies, so that `--explain` can show them all.
 public struct CertificateValidator: Sendable {
     public let policy: ValidationPolicy
+    /// The trust anchors, DER.
+    public let trustAnchors: [[UInt8]]
     private let trustStore: TrustStore
 
     /// - Parameters:
@@ -18,7 +20,36 @@ public struct CertificateValidator: Sendable {
     ///   - policy: Strength floor and address rules.
     public init(trustAnchors: [[UInt8]], policy: ValidationPolicy = .init()) {
         self.policy = policy
+        self.trustAnchors = trustAnchors
         self.trustStore = TrustStore(anchors: trustAnchors)
+    }
+
+    /// A validator that also trusts those of `authorities` that themselves have
+    /// a valid path to an anchor at `time`, so that a bulk check verifies each
+    /// intermediate once instead of once per leaf. The verdicts are the same as
+    /// with the full path at that instant; use the result only for that instant.
+    public func promotingVerifiedCAs(_ authorities: [ParsedCertificate], at time: Date) -> CertificateValidator {
+        var pool: [ParsedCertificate] = []
+        var promoted: [[UInt8]] = []
+        // Repeat so that a CA verified through another promoted CA is promoted too.
+        var remaining = authorities.filter(\.isCA)
+        var progress = true
+        while progress && !remaining.isEmpty {
+            progress = false
+            remaining = remaining.filter { authority in
+                guard case .trusted = trustStoreFor(promoted).verify(leaf: authority.x509, intermediates: pool.map(\.x509), at: time)
+                else { return true }
+                promoted.append(authority.der)
+                pool.append(authority)
+                progress = true
+                return false
+            }
+        }
+        return CertificateValidator(trustAnchors: trustAnchors + promoted, policy: policy)
+    }
+
+    private func trustStoreFor(_ extra: [[UInt8]]) -> TrustStore {
+        extra.isEmpty ? trustStore : TrustStore(anchors: trustAnchors + extra)
     }
 
     /// Checks one certificate for `purpose`.

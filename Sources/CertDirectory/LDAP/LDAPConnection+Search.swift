@@ -24,8 +24,13 @@ extension LDAPConnection {
     ///   ``LDAPResultCode/serverDown`` when the connection broke.
     ///   Uses `ldap_search_ext(3)` and `ldap_result(3)`.
     public func search(_ request: SearchRequest) async throws -> SearchResult {
+        try await search(request, page: nil)
+    }
+
+    /// Sends a search, with a paged-results control when `page` is given.
+    func search(_ request: SearchRequest, page: PageRequest?) async throws -> SearchResult {
         if let failure { throw failure }
-        let msgid = try send(request)
+        let msgid = try send(request, page: page)
         return try await withCheckedThrowingContinuation { continuation in
             var entry = PendingSearch(continuation: continuation)
             if let timeout = operationTimeout { entry.timer = makeTimer(msgid: msgid, after: timeout) }
@@ -37,7 +42,7 @@ extension LDAPConnection {
         }
     }
 
-    private func send(_ request: SearchRequest) throws -> Int32 {
+    private func send(_ request: SearchRequest, page: PageRequest?) throws -> Int32 {
         let attributes = request.attributes.map { strdup($0) }
         defer { for attribute in attributes { free(attribute) } }
         var attrs: [UnsafeMutablePointer<CChar>?] = attributes + [nil]
@@ -48,14 +53,33 @@ extension LDAPConnection {
             case .one: LDAP_SCOPE_ONELEVEL
             case .sub: LDAP_SCOPE_SUBTREE
             }
+        let control = try page.map { try pageControl($0) }
+        defer { if let control { ldap_control_free(control) } }
+        var controls: [UnsafeMutablePointer<LDAPControl>?] = [control, nil]
+        var timeLimit = cldap_timeval(request.timeLimit, 0)
         let rc = attrs.withUnsafeMutableBufferPointer { attrsBuffer in
-            ldap_search_ext(
-                handle.ld, request.base, scope, request.filter.rawValue,
-                request.attributes.isEmpty ? nil : attrsBuffer.baseAddress, 0, nil, nil, nil,
-                Int32(clamping: request.sizeLimit), &msgid)
+            controls.withUnsafeMutableBufferPointer { controlsBuffer in
+                withUnsafeMutablePointer(to: &timeLimit) { timeLimitPointer in
+                    // libldap sends timeout->tv_sec as the server-side timeLimit (RFC 4511 §4.5.1.5).
+                    ldap_search_ext(
+                        handle.ld, request.base, scope, request.filter.rawValue,
+                        request.attributes.isEmpty ? nil : attrsBuffer.baseAddress, 0,
+                        control == nil ? nil : controlsBuffer.baseAddress, nil,
+                        request.timeLimit > 0 ? timeLimitPointer : nil, Int32(clamping: request.sizeLimit), &msgid)
+                }
+            }
         }
         try handle.check(rc, "ldap_search_ext")
         return msgid
+    }
+
+    /// Builds the RFC 2696 control, critical so that a server that cannot page
+    /// says so instead of silently capping the result.
+    private func pageControl(_ page: PageRequest) throws -> UnsafeMutablePointer<LDAPControl> {
+        let (rc, control) = PageControl.make(handle.ld, size: page.size, cookie: page.cookie)
+        try handle.check(rc, "ldap_create_page_control")
+        guard let control else { throw LDAPError(code: .noMemory, operation: "ldap_create_page_control") }
+        return control
     }
 
     private func makeTimer(msgid: Int32, after timeout: Duration) -> any DispatchSourceTimer {
@@ -135,7 +159,7 @@ extension LDAPConnection {
                 search.continuation.resume(
                     returning: SearchResult(
                         entries: search.entries, referrals: search.referrals + done.referrals, code: done.code,
-                        diagnosticMessage: done.diagnosticMessage))
+                        diagnosticMessage: done.diagnosticMessage, pageCookie: done.pageCookie))
             default:
                 search.continuation.resume(
                     throwing: LDAPError(

@@ -44,11 +44,26 @@ public struct SearchResult: Sendable {
     /// The result code of the searchResultDone; `.success` or `.referral` here, others throw.
     public var code: LDAPResultCode
     public var diagnosticMessage: String?
+    /// For a paged search: the cookie for the next page, empty on the last page,
+    /// `nil` when the server sent no paged-results response control.
+    public var pageCookie: [UInt8]?
 
-    public init(entries: [LDAPEntry], referrals: [String], code: LDAPResultCode, diagnosticMessage: String?) {
+    public init(
+        entries: [LDAPEntry], referrals: [String], code: LDAPResultCode, diagnosticMessage: String?,
+        pageCookie: [UInt8]? = nil
+    ) {
         self.entries = entries
         self.referrals = referrals
         self.code = code
         self.diagnosticMessage = diagnosticMessage
+        self.pageCookie = pageCookie
     }
+}
+
+/// One page request of the simple paged-results control (RFC 2696 §2).
+struct PageRequest: Sendable {
+    /// Entries per page; 0 asks the server to abandon the paged search (RFC 2696 §3).
+    var size: Int
+    /// The server's cookie from the previous page; empty for the first.
+    var cookie: [UInt8]
 }

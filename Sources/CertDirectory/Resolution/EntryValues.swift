@@ -27,6 +27,9 @@ struct EntryValues: Sendable {
     /// `proxyAddresses` with an `smtp:` prefix (any case), prefix removed; the
     /// primary (`SMTP:`) first.
     var smtpAddresses: [String] = []
+    /// Every raw certificate value with the digests of the certificates it holds
+    /// (empty when malformed), in directory order.
+    var rawValues: [(attribute: String, value: [UInt8], sha256s: [String])] = []
 
     init(entry: LDAPEntry, uri: String) {
         dn = entry.dn
@@ -50,10 +53,12 @@ struct EntryValues: Sendable {
                 let source = ValueSource(uri: uri, dn: entry.dn, attribute: attribute.description, index: index)
                 switch Self.decode(value) {
                 case .success(let certificates):
+                    rawValues.append((attribute.type, value, certificates.map(\.sha256)))
                     for certificate in certificates where seen.insert(certificate.sha256).inserted {
                         self.certificates.append(Found(certificate: certificate, source: source))
                     }
                 case .failure(let error):
+                    rawValues.append((attribute.type, value, []))
                     malformed.append(
                         Malformed(sha256: SHA256.hash(data: value).hexString, source: source, reason: error.reason))
                 }

@@ -31,9 +31,9 @@ public struct Resolver: Sendable {
     ///   ``LDAPError`` for a refused bind; ``LDAPConfigurationError`` and
     ///   ``MissingBaseError`` for settings that cannot work.
     public func resolve(_ addresses: [String], at time: Date) async throws -> ResolveReport {
-        let (connection, attempts) = try await connectWithFailover()
+        let (connection, attempts) = try await DirectoryConnector.connect(directory, logger: logger)
         defer { Task { await connection.close() } }
-        let base = try await searchBase(for: connection)
+        let base = try await DirectoryConnector.base(directory, for: connection)
         let evaluator = RecipientEvaluator(validator: validator, intermediates: intermediates, time: time)
         let uri = connection.uri
         var results = [Resolution?](repeating: nil, count: addresses.count)
@@ -74,32 +74,6 @@ public struct Resolver: Sendable {
             return Resolution(
                 address: address, status: .error, warnings: [Finding(.directoryError, "\(error)")], error: error)
         }
-    }
-
-    /// Connects to the first server that answers, in the configured order.
-    func connectWithFailover() async throws -> (LDAPConnection, [LDAPError]) {
-        var attempts: [LDAPError] = []
-        for server in directory.servers {
-            do {
-                let connection = try await LDAPConnection.connect(server)
-                logger.info("connected", metadata: ["uri": "\(connection.uri)"])
-                return (connection, attempts)
-            } catch let error as LDAPError where error.code.isUnreachable || error.tlsFailure != nil {
-                logger.warning("directory unreachable, trying the next", metadata: ["error": "\(error)"])
-                attempts.append(error)
-            }
-        }
-        throw DirectoryUnavailableError(attempts: attempts)
-    }
-
-    private func searchBase(for connection: LDAPConnection) async throws -> String {
-        if let base = directory.base { return base }
-        if let url = LDAPURL(connection.uri) {
-            if let dn = url.baseDN { return dn }
-            if directory.globalCatalog || url.isGlobalCatalogPort { return "" }
-        }
-        if let base = await connection.defaultBase { return base }
-        throw MissingBaseError(uri: connection.uri)
     }
 }
 

@@ -6,20 +6,29 @@ import Foundation
     import Darwin
 #endif
 
-/// Writes an output file so that no reader ever finds half of it.
+/// An output file that no reader ever finds half-written.
 ///
 /// A regular file (or a path that does not exist yet) is written to a
-/// temporary file beside it (`mkstemp(3)`, mode 0600), flushed with `fsync(2)`
-/// and renamed over the target; on failure the temporary file is removed and
-/// the target is untouched. A character device (`/dev/null`), a FIFO or a
-/// socket is written straight through: renaming over a device would replace it.
-/// `-` means standard output.
-public enum OutputFile {
-    /// Calls `body` with a descriptor to write to, then commits the file.
-    /// - Throws: ``OutputFileError`` naming the path, or whatever `body` throws.
-    public static func replace(path: String, _ body: (Int32) throws -> Void) throws {
+/// temporary file beside it (`mkstemp(3)`, mode 0600); ``commit()`` flushes it
+/// with `fsync(2)` and renames it over the target, ``discard()`` removes it and
+/// leaves the target untouched. A character device (`/dev/null`), a FIFO or a
+/// socket is written straight through: renaming over a device would replace
+/// it. `-` means standard output. Writes are buffered (64 KiB).
+public final class OutputFile {
+    public let path: String
+    /// The descriptor being written: the temporary file, the device, or stdout.
+    public let descriptor: Int32
+    private let temporary: String?
+    private var buffer: [UInt8] = []
+    private var finished = false
+
+    /// Opens the output.
+    /// - Throws: ``OutputFileError`` naming the path (a folder, no permission…).
+    public init(path: String) throws {
+        self.path = path
         if path == "-" {
-            try body(STDOUT_FILENO)
+            descriptor = STDOUT_FILENO
+            temporary = nil
             return
         }
         var info = stat()
@@ -27,33 +36,103 @@ public enum OutputFile {
             let type = info.st_mode & S_IFMT
             if type == S_IFDIR { throw OutputFileError(path: path, reason: "is a folder") }
             if type != S_IFREG {
-                let descriptor = open(path, O_WRONLY | O_CLOEXEC)
-                guard descriptor >= 0 else {
-                    throw OutputFileError(path: path, reason: String(cString: strerror(errno)))
-                }
-                defer { close(descriptor) }
-                try body(descriptor)
+                descriptor = open(path, O_WRONLY | O_CLOEXEC)
+                guard descriptor >= 0 else { throw OutputFileError(path: path, errno: errno) }
+                temporary = nil
                 return
             }
         }
         let url = URL(fileURLWithPath: path)
         var template = Array(
             url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).XXXXXX").path.utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else { throw OutputFileError(path: path, reason: String(cString: strerror(errno))) }
-        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        do {
-            try body(descriptor)
-            guard fsync(descriptor) == 0 else {
-                throw OutputFileError(path: path, reason: String(cString: strerror(errno)))
+        descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else { throw OutputFileError(path: path, errno: errno) }
+        temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    deinit {
+        if !finished { discard() }
+    }
+
+    /// True when the output goes to a temporary file that ``commit()`` renames.
+    public var isStaged: Bool { temporary != nil }
+
+    /// Appends bytes (buffered).
+    /// - Throws: ``OutputFileError`` when the write fails (disk full, broken pipe).
+    public func write(_ bytes: some Collection<UInt8>) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 65_536 { try flush() }
+    }
+
+    public func write(_ text: String) throws { try write(text.utf8) }
+
+    /// Writes out the buffer.
+    public func flush() throws {
+        var offset = 0
+        while offset < buffer.count {
+            let written = buffer[offset...].withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw OutputFileError(path: path, errno: errno)
             }
-            close(descriptor)
-            guard rename(temporary, path) == 0 else {
-                throw OutputFileError(path: path, reason: String(cString: strerror(errno)))
-            }
-        } catch {
+            offset += written
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, syncs and renames the temporary file over the target.
+    public func commit() throws {
+        try flush()
+        finished = true
+        guard let temporary else {
+            if descriptor != STDOUT_FILENO { close(descriptor) }
+            return
+        }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw OutputFileError(path: path, errno: code)
+        }
+        guard rename(temporary, path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw OutputFileError(path: path, errno: code)
+        }
+    }
+
+    /// Drops everything written; the target keeps its old content (or stays absent).
+    public func discard() {
+        finished = true
+        buffer.removeAll()
+        if let temporary {
             close(descriptor)
             unlink(temporary)
+        } else if descriptor != STDOUT_FILENO {
+            close(descriptor)
+        }
+    }
+
+    /// Writes `bytes` to `path` and commits; on error the target is untouched.
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        let output = try OutputFile(path: path)
+        do {
+            try output.write(bytes)
+            try output.commit()
+        } catch {
+            output.discard()
+            throw error
+        }
+    }
+
+    /// Opens `path`, lets `body` write to the descriptor, then commits; discards on error.
+    public static func replace(path: String, _ body: (Int32) throws -> Void) throws {
+        let output = try OutputFile(path: path)
+        do {
+            try body(output.descriptor)
+            try output.commit()
+        } catch {
+            output.discard()
             throw error
         }
     }
@@ -63,5 +142,15 @@ public enum OutputFile {
 public struct OutputFileError: Error, Sendable, CustomStringConvertible {
     public let path: String
     public let reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    init(path: String, errno code: Int32) {
+        self.init(path: path, reason: String(cString: strerror(code)))
+    }
+
     public var description: String { "cannot write \(path): \(reason)" }
 }

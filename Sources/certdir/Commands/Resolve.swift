@@ -81,9 +81,10 @@ struct Resolve: AsyncParsableCommand {
                     let name = "\(chosen.sha256).\(format.rawValue)"
                     let bytes = format == .pem ? Array(chosen.pem.utf8) : chosen.der
                     do {
-                        try AtomicFile.write(bytes, to: URL(fileURLWithPath: out).appendingPathComponent(name))
+                        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                        try OutputFile.write(bytes, to: out + "/" + name)
                     } catch {
-                        throw CLIError(.ioError, "cannot write \(out)/\(name): \(error.localizedDescription)")
+                        throw CLIError(.ioError, "cannot write \(out)/\(name): \(error)")
                     }
                     if explain { Console.error("  wrote \(out)/\(name)\n") }
                 } else {

@@ -7,6 +7,9 @@ enum LDAPMessageDecoder {
         var diagnosticMessage: String?
         var matchedDN: String?
         var referrals: [String]
+        /// The cookie of a paged-results response control (RFC 2696 §3); empty when
+        /// the search is complete, `nil` when the server sent no such control.
+        var pageCookie: [UInt8]? = nil
     }
 
     /// Decodes a searchResultEntry: DN, then every attribute with its values as bytes.
@@ -61,11 +64,13 @@ enum LDAPMessageDecoder {
         var matched: UnsafeMutablePointer<CChar>?
         var diagnostic: UnsafeMutablePointer<CChar>?
         var referrals: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
-        let rc = ldap_parse_result(ld, message, &code, &matched, &diagnostic, &referrals, nil, 1)
+        var controls: UnsafeMutablePointer<UnsafeMutablePointer<LDAPControl>?>?
+        let rc = ldap_parse_result(ld, message, &code, &matched, &diagnostic, &referrals, &controls, 1)
         defer {
             if let matched { ldap_memfree(matched) }
             if let diagnostic { ldap_memfree(diagnostic) }
             if let referrals { ber_memvfree(UnsafeMutablePointer(OpaquePointer(referrals))) }
+            if let controls { ldap_controls_free(controls) }
         }
         if rc != LDAP_SUCCESS {
             return Done(
@@ -75,7 +80,23 @@ enum LDAPMessageDecoder {
             code: LDAPResultCode(rawValue: code),
             diagnosticMessage: diagnostic.map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 },
             matchedDN: matched.map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 },
-            referrals: referrals.map(strings) ?? [])
+            referrals: referrals.map(strings) ?? [], pageCookie: pageCookie(ld, controls))
+    }
+
+    /// Reads the paged-results response control (`ldap_parse_pageresponse_control(3)`);
+    /// the cookie is copied and its memory given back with `ber_memfree` (INTEROP.md).
+    private static func pageCookie(
+        _ ld: OpaquePointer, _ controls: UnsafeMutablePointer<UnsafeMutablePointer<LDAPControl>?>?
+    ) -> [UInt8]? {
+        guard let controls, let control = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, controls, nil) else {
+            return nil
+        }
+        var count: ber_int_t = 0
+        var cookie = berval(bv_len: 0, bv_val: nil)
+        guard ldap_parse_pageresponse_control(ld, control, &count, &cookie) == LDAP_SUCCESS else { return nil }
+        defer { if let value = cookie.bv_val { ber_memfree(value) } }
+        guard let value = cookie.bv_val, cookie.bv_len > 0 else { return [] }
+        return Array(UnsafeRawBufferPointer(start: value, count: Int(cookie.bv_len)))
     }
 
     private static func strings(_ list: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> [String] {

@@ -1,0 +1,121 @@
+import Foundation
+public import Logging
+
+/// Exports every certificate a directory holds, streaming: paged search
+/// (RFC 2696) → parse and check each value with the shared
+/// ``CertificateValidator`` → de-duplicate → an ``ExportSink``.
+///
+/// Memory stays flat: at most two pages of entries are held (one being
+/// checked, one being fetched), plus 8 bytes per distinct certificate for
+/// de-duplication. The checks of a page are spread over the processor cores
+/// while the next page is fetched.
+public struct DirectoryExporter: Sendable {
+    public let directory: DirectorySettings
+    public let validator: CertificateValidator
+    public let intermediates: [ParsedCertificate]
+    public var logger: Logger
+
+    public init(
+        directory: DirectorySettings, validator: CertificateValidator, intermediates: [ParsedCertificate] = [],
+        logger: Logger = Logger(label: "certdir.export")
+    ) {
+        self.directory = directory
+        self.validator = validator
+        self.intermediates = intermediates
+        self.logger = logger
+    }
+
+    /// Runs the export into `sink`, then calls `sink.finish()`; on any error
+    /// calls `sink.discard()` so nothing is left at the target.
+    /// - Parameter progress: Called after each page, on the exporting task.
+    /// - Returns: The final counts.
+    /// - Throws: ``ExportInterruptedError`` (with the counts so far) wrapping an
+    ///   ``LDAPError`` when the server fails mid-way or caps the result;
+    ///   ``DirectoryUnavailableError``; or the sink's write error.
+    public func run(
+        _ options: ExportOptions, into sink: any ExportSink, progress: @escaping @Sendable (ExportProgress) -> Void = { _ in }
+    ) async throws -> ExportProgress {
+        let state = ExportState(sink: sink, onlyUsable: options.onlyUsable)
+        do {
+            let (connection, _) = try await DirectoryConnector.connect(directory, logger: logger)
+            defer { Task { await connection.close() } }
+            // Verify each local intermediate once; leaves then chain to it directly.
+            let fast = validator.promotingVerifiedCAs(intermediates, at: options.time)
+            let checker = PageChecker(validator: fast, intermediates: intermediates, time: options.time, uri: connection.uri)
+            let request = SearchRequest(
+                base: options.base, scope: options.scope, filter: options.effectiveFilter,
+                attributes: ["mail", "proxyAddresses"] + RecipientSearch.certificateAttributes)
+            do {
+                try await connection.pagedSearch(request, pageSize: options.pageSize) { entries, referrals in
+                    let checked = await checker.check(entries)
+                    try state.consume(checked, referrals: referrals)
+                    progress(state.progress)
+                    return true
+                }
+            } catch let error as LDAPError {
+                throw ExportInterruptedError(progress: state.progress, cause: error)
+            }
+            await connection.close()
+            try sink.finish()
+            return state.progress
+        } catch {
+            sink.discard()
+            throw error
+        }
+    }
+}
+
+/// The server failed or capped the result part-way through an export.
+public struct ExportInterruptedError: Error, Sendable, CustomStringConvertible {
+    /// How far the export got before the failure.
+    public let progress: ExportProgress
+    public let cause: LDAPError
+
+    public var description: String {
+        "the export stopped after \(progress.entries) entries (\(progress.pages) pages, \(progress.certificates) certificates): \(cause)"
+    }
+}
+
+/// De-duplication and counting, touched only by the exporting task.
+private final class ExportState: @unchecked Sendable {
+    // @unchecked: used only from the paged-search body, which runs one page at a time.
+    let sink: any ExportSink
+    let onlyUsable: Bool
+    var seen = Set<UInt64>()
+    var progress = ExportProgress()
+
+    init(sink: any ExportSink, onlyUsable: Bool) {
+        self.sink = sink
+        self.onlyUsable = onlyUsable
+    }
+
+    func consume(_ entries: [CheckedEntry], referrals: [String]) throws {
+        progress.pages += 1
+        progress.entries += entries.count
+        progress.referrals += referrals
+        for entry in entries {
+            for item in entry.items {
+                let holder = ExportRecord.Holder(dn: entry.dn, mail: entry.mail, attribute: item.attribute)
+                if !seen.insert(item.key).inserted {
+                    progress.duplicates += 1
+                    if !onlyUsable || item.status == .usable { try sink.holder(holder, of: item.sha256) }
+                    continue
+                }
+                progress.certificates += 1
+                if item.status == .usable {
+                    progress.usable += 1
+                } else {
+                    progress.unusable += 1
+                    for code in Set(item.reasons.map(\.code)) { progress.reasons[code, default: 0] += 1 }
+                }
+                if onlyUsable && item.status != .usable { continue }
+                try sink.record(
+                    ExportRecord(
+                        sha256: item.sha256, certificate: item.certificate, status: item.status, reasons: item.reasons,
+                        holders: [holder]))
+            }
+            let values = entry.values.filter { !onlyUsable || $0.usable }
+            if !values.isEmpty { try sink.entry(dn: entry.dn, values: values) }
+        }
+    }
+}

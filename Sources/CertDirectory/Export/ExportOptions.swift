@@ -1,0 +1,51 @@
+public import Foundation
+
+/// What to export and how.
+public struct ExportOptions: Sendable {
+    /// The search base; `""` on a Global Catalog spans the forest.
+    public var base: String
+    public var scope: SearchScope
+    /// An administrator's filter, ANDed with ``defaultFilter``.
+    public var filter: LDAPFilter?
+    /// Entries per page (RFC 2696). The default is 500; Active Directory caps it at 1,000.
+    public var pageSize: Int
+    /// Keep only usable certificates.
+    public var onlyUsable: Bool
+    /// The evaluation instant for every check.
+    public var time: Date
+
+    public init(
+        base: String, scope: SearchScope = .sub, filter: LDAPFilter? = nil, pageSize: Int = 500,
+        onlyUsable: Bool = false, time: Date = Date()
+    ) {
+        self.base = base
+        self.scope = scope
+        self.filter = filter
+        self.pageSize = pageSize
+        self.onlyUsable = onlyUsable
+        self.time = time
+    }
+
+    /// Entries that carry any certificate attribute, in either spelling.
+    public static let defaultFilter = LDAPFilter.or(RecipientSearch.certificateAttributes.map { .present($0) })
+
+    /// ``defaultFilter``, ANDed with ``filter`` when one is given.
+    public var effectiveFilter: LDAPFilter {
+        guard let filter else { return Self.defaultFilter }
+        return .and([Self.defaultFilter, filter])
+    }
+}
+
+/// Counts an export reports as it goes and at the end.
+public struct ExportProgress: Sendable {
+    public var pages = 0
+    public var entries = 0
+    /// Distinct certificates and malformed values seen.
+    public var certificates = 0
+    public var duplicates = 0
+    public var usable = 0
+    public var unusable = 0
+    /// Certificates per reason code, over the unusable ones.
+    public var reasons: [ReasonCode: Int] = [:]
+    public var referrals: [String] = []
+}

@@ -1,0 +1,130 @@
+import Foundation
+
+/// `--format jsonl`: one JSON object per distinct certificate (or malformed
+/// value), as published in `schema/export-record.schema.json`: sha256,
+/// subject, issuer, serial, notBefore, notAfter, status, reasons, and
+/// `entries` (dn, mail, attribute of every entry holding it).
+///
+/// Records are written as they are found. A certificate met again on another
+/// entry after its line was written is noted in memory (duplicates are rare);
+/// ``finish()`` then rewrites the staged file once, merging those entries.
+public final class JSONLinesSink: ExportSink {
+    private let path: String
+    private let staging: OutputFile
+    private let stagingPath: String
+    private var extraHolders: [String: [ExportRecord.Holder]] = [:]
+    private let encoder: JSONEncoder
+
+    public init(path: String) throws {
+        self.path = path
+        stagingPath = FileManager.default.temporaryDirectory.appendingPathComponent("certdir-jsonl-\(UUID().uuidString)").path
+        staging = try OutputFile(path: stagingPath)
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+    }
+
+    public func record(_ record: ExportRecord) throws {
+        try staging.write(line(Line(record)))
+    }
+
+    public func holder(_ holder: ExportRecord.Holder, of sha256: String) throws {
+        extraHolders[sha256, default: []].append(holder)
+    }
+
+    public func finish() throws {
+        defer { try? FileManager.default.removeItem(atPath: stagingPath) }
+        try staging.commit()
+        let output = try OutputFile(path: path)
+        do {
+            guard let input = FileHandle(forReadingAtPath: stagingPath) else {
+                throw OutputFileError(path: stagingPath, reason: "cannot read the staged records")
+            }
+            defer { try? input.close() }
+            var pending: [UInt8] = []
+            while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
+                pending += chunk
+                var start = 0
+                while let newline = pending[start...].firstIndex(of: 0x0a) {
+                    try output.write(try merged(Array(pending[start...newline])))
+                    start = newline + 1
+                }
+                pending.removeFirst(start)
+            }
+            try output.commit()
+        } catch {
+            output.discard()
+            throw error
+        }
+    }
+
+    public func discard() {
+        staging.discard()
+        try? FileManager.default.removeItem(atPath: stagingPath)
+    }
+
+    /// A staged line, with the entries of later duplicates added when there are any.
+    private func merged(_ line: [UInt8]) throws -> [UInt8] {
+        guard !extraHolders.isEmpty, var record = try? JSONDecoder().decode(Line.self, from: Data(line)),
+            let extra = extraHolders[record.sha256]
+        else { return line }
+        record.entries += extra.map(Line.Holder.init)
+        return Array(try self.line(record).utf8)
+    }
+
+    private func line(_ record: Line) throws -> String {
+        String(decoding: try encoder.encode(record), as: UTF8.self) + "\n"
+    }
+
+    struct Line: Codable {
+        struct Holder: Codable {
+            var dn: String
+            var mail: String?
+            var attribute: String
+
+            init(_ holder: ExportRecord.Holder) {
+                dn = holder.dn
+                mail = holder.mail
+                attribute = holder.attribute
+            }
+        }
+
+        var sha256: String
+        var subject: String?
+        var issuer: String?
+        var serial: String?
+        var notBefore: String?
+        var notAfter: String?
+        var status: String
+        var reasons: [Finding]
+        var entries: [Holder]
+
+        init(_ record: ExportRecord) {
+            sha256 = record.sha256
+            subject = record.certificate?.subject
+            issuer = record.certificate?.issuer
+            serial = record.certificate?.serial
+            notBefore = record.certificate.map { RFC3339.format($0.notBefore) }
+            notAfter = record.certificate.map { RFC3339.format($0.notAfter) }
+            status = record.status.rawValue
+            reasons = record.reasons
+            entries = record.holders.map(Holder.init)
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(sha256, forKey: .sha256)
+            try container.encode(subject, forKey: .subject)
+            try container.encode(issuer, forKey: .issuer)
+            try container.encode(serial, forKey: .serial)
+            try container.encode(notBefore, forKey: .notBefore)
+            try container.encode(notAfter, forKey: .notAfter)
+            try container.encode(status, forKey: .status)
+            try container.encode(reasons, forKey: .reasons)
+            try container.encode(entries, forKey: .entries)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case sha256, subject, issuer, serial, notBefore, notAfter, status, reasons, entries
+        }
+    }
+}
