@@ -67,6 +67,11 @@ struct MailMessageTests {
         }
         #expect(canonical("a\nb\r\nc\rd") == "a\r\nb\r\nc\r\nd")
         #expect(canonical("end\r") == "end\r\n")
+        #expect(canonical("a\r\rb\n\n") == "a\r\n\r\nb\r\n\r\n")
+        #expect(canonical("") == "")
+        #expect(SMIMEEnvelope.isCanonical(Array("a\r\nb\r\n".utf8)[...]))
+        #expect(!SMIMEEnvelope.isCanonical(Array("a\r\nb\n".utf8)[...]))
+        #expect(!SMIMEEnvelope.isCanonical(Array("a\rb".utf8)[...]))
     }
 
     @Test("content fields move inside, Bcc and MIME-Version leave the outside")

@@ -26,7 +26,8 @@ public struct MailMessage: Sendable {
     }
 
     public let fields: [Field]
-    public let body: [UInt8]
+    /// The body, sharing storage with the input.
+    public let body: ArraySlice<UInt8>
     /// True when the header section ends its lines with CRLF rather than LF.
     public let usesCRLF: Bool
 
@@ -76,7 +77,7 @@ public struct MailMessage: Sendable {
             index = bytes.count
         }
         self.fields = fields
-        self.body = Array(bytes[min(index, bytes.count)...])
+        self.body = bytes[min(index, bytes.count)...]
         self.usesCRLF = sawCRLF
     }
 

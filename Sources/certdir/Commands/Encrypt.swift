@@ -115,10 +115,9 @@ struct Encrypt: AsyncParsableCommand {
 
     private func readInput() throws -> [UInt8] {
         do {
-            if let input { return Array(try Data(contentsOf: URL(fileURLWithPath: input))) }
-            return Array(FileHandle.standardInput.readDataToEndOfFile())
+            return try InputFile.read(path: input)
         } catch {
-            throw CLIError(.dataError, "cannot read \(input ?? "stdin"): \(error.localizedDescription)")
+            throw CLIError(.dataError, "\(error)")
         }
     }
 

@@ -1,0 +1,48 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Reads a whole input (a file, or standard input) straight into one byte
+/// array with `read(2)`, without an intermediate `Data` copy.
+public enum InputFile {
+    /// - Parameter path: A file, or `nil` or `-` for standard input.
+    /// - Throws: ``InputFileError`` naming the input.
+    public static func read(path: String?) throws -> [UInt8] {
+        let name = path ?? "stdin"
+        let descriptor: Int32
+        if let path, path != "-" {
+            descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { throw InputFileError(path: name, reason: String(cString: strerror(errno))) }
+        } else {
+            descriptor = STDIN_FILENO
+        }
+        defer { if descriptor != STDIN_FILENO { close(descriptor) } }
+        var info = stat()
+        var capacity = 1 << 16
+        if fstat(descriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG { capacity = Int(info.st_size) + 1 }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(capacity)
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw InputFileError(path: name, reason: String(cString: strerror(errno)))
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return bytes
+    }
+}
+
+/// An input that cannot be read.
+public struct InputFileError: Error, Sendable, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+    public var description: String { "cannot read \(path): \(reason)" }
+}
