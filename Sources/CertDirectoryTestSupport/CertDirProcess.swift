@@ -19,7 +19,8 @@ public struct CertDirProcess {
         return root.appendingPathComponent(".build/debug/certdir")
     }
 
-    /// Runs `certdir arguments…` with `LDAPNOINIT=1`, so that no `~/.ldaprc` leaks in.
+    /// Runs `certdir arguments…` with `LDAPNOINIT=1`, so that no `~/.ldaprc` leaks in,
+    /// and `XDG_CONFIG_HOME` pointing nowhere, so that no user config file does.
     public static func run(_ arguments: [String], environment extra: [String: String] = [:], stdin: String? = nil)
         throws -> Outcome
     {
@@ -29,7 +30,8 @@ public struct CertDirProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["LDAPNOINIT"] = "1"
         environment["XDG_CONFIG_HOME"] = environment["CERTDIR_TEST_XDG"] ?? "/nonexistent-certdir-test"
-        for (key, value) in extra { environment[key] = value }
+        // An empty value removes the variable (e.g. LDAPNOINIT, to let libldap read its configuration).
+        for (key, value) in extra { environment[key] = value.isEmpty ? nil : value }
         process.environment = environment
         let out = Pipe()
         let err = Pipe()

@@ -127,6 +127,33 @@ struct ResolveCommandTests {
         #expect(outcome.status == 0, "\(outcome.stderr)")
     }
 
+    @Test("the CA file and URI from libldap's own configuration (LDAPTLS_CACERT, LDAPURI, LDAPBASE) apply")
+    func libldapDefaults() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("certdir-home-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let outcome = try CertDirProcess.run(
+            [
+                "resolve", "--trust-anchor", sample.path(sample.trustAnchor), "--intermediates",
+                sample.path(sample.intermediate), "alice@example.com",
+            ],
+            environment: [
+                "LDAPNOINIT": "", "HOME": home.path, "LDAPCONF": "/dev/null", "LDAPURI": directory.ldapsURI,
+                "LDAPBASE": directory.base, "LDAPTLS_CACERT": directory.tlsCAFile,
+            ])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+    }
+
+    @Test("a closed port is reported as unreachable, not as a TLS failure")
+    func closedPort() throws {
+        let outcome = try CertDirProcess.run([
+            "resolve", "--uri", "ldaps://127.0.0.1:9", "--base", "dc=x", "a@example.com",
+        ])
+        #expect(outcome.status == 75)
+        #expect(outcome.stderr.contains("server down"))
+        #expect(!outcome.stderr.contains("TLS"))
+    }
+
     @Test("a TLS failure exits 75 with its reason")
     func tlsFailure() throws {
         let outcome = try CertDirProcess.run(

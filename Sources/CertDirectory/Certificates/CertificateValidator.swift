@@ -37,7 +37,9 @@ public struct CertificateValidator: Sendable {
         while progress && !remaining.isEmpty {
             progress = false
             remaining = remaining.filter { authority in
-                guard case .trusted = trustStoreFor(promoted).verify(leaf: authority.x509, intermediates: pool.map(\.x509), at: time)
+                guard
+                    case .trusted = trustStoreFor(promoted).verify(
+                        leaf: authority.x509, intermediates: pool.map(\.x509), at: time)
                 else { return true }
                 promoted.append(authority.der)
                 pool.append(authority)
@@ -78,7 +80,9 @@ public struct CertificateValidator: Sendable {
             result.pathLength = length
         case .untrusted(let reason, let depth):
             result.reasons.append(
-                Finding(.untrusted, "no valid path to a trust anchor: \(reason) (at depth \(depth))"))
+                Finding(
+                    .untrusted,
+                    "no valid path to a trust anchor: \(reason)\(depth > 0 ? " at path depth \(depth)" : "")"))
         }
         return result
     }

@@ -33,7 +33,8 @@ public struct DirectoryExporter: Sendable {
     ///   ``LDAPError`` when the server fails mid-way or caps the result;
     ///   ``DirectoryUnavailableError``; or the sink's write error.
     public func run(
-        _ options: ExportOptions, into sink: any ExportSink, progress: @escaping @Sendable (ExportProgress) -> Void = { _ in }
+        _ options: ExportOptions, into sink: any ExportSink,
+        progress: @escaping @Sendable (ExportProgress) -> Void = { _ in }
     ) async throws -> ExportProgress {
         let state = ExportState(sink: sink, onlyUsable: options.onlyUsable)
         do {
@@ -41,7 +42,8 @@ public struct DirectoryExporter: Sendable {
             defer { Task { await connection.close() } }
             // Verify each local intermediate once; leaves then chain to it directly.
             let fast = validator.promotingVerifiedCAs(intermediates, at: options.time)
-            let checker = PageChecker(validator: fast, intermediates: intermediates, time: options.time, uri: connection.uri)
+            let checker = PageChecker(
+                validator: fast, intermediates: intermediates, time: options.time, uri: connection.uri)
             let request = SearchRequest(
                 base: options.base, scope: options.scope, filter: options.effectiveFilter,
                 attributes: ["mail", "proxyAddresses"] + RecipientSearch.certificateAttributes)

@@ -32,7 +32,8 @@ struct PageChecker: Sendable {
         let chunk = (entries.count + workers - 1) / max(workers, 1)
         return await withTaskGroup(of: (Int, [CheckedEntry]).self) { group in
             for worker in 0..<workers {
-                let slice = Array(entries[min(entries.count, worker * chunk)..<min(entries.count, (worker + 1) * chunk)])
+                let slice = Array(
+                    entries[min(entries.count, worker * chunk)..<min(entries.count, (worker + 1) * chunk)])
                 group.addTask { (worker, slice.map(checkEntry)) }
             }
             var parts = [[CheckedEntry]](repeating: [], count: workers)
@@ -52,12 +53,15 @@ struct PageChecker: Sendable {
             let certificate = found.certificate
             var reasons: [Finding]
             if let address {
-                reasons = validator.validate(
-                    certificate, purpose: .encrypt, address: AddressExpectation(address: address), intermediates: pool,
-                    at: time
-                ).reasons
+                reasons =
+                    validator.validate(
+                        certificate, purpose: .encrypt, address: AddressExpectation(address: address),
+                        intermediates: pool,
+                        at: time
+                    ).reasons
             } else {
-                reasons = validator.validate(certificate, purpose: .encrypt, address: nil, intermediates: pool, at: time)
+                reasons =
+                    validator.validate(certificate, purpose: .encrypt, address: nil, intermediates: pool, at: time)
                     .reasons
                 if !certificate.isCA { reasons.append(Finding(.addressMismatch, "the entry has no mail address")) }
             }

@@ -69,7 +69,7 @@ extension LDAPConnection {
                 }
             }
         }
-        try handle.check(rc, "ldap_search_ext")
+        try handle.check(rc, "search")
         return msgid
     }
 
@@ -127,7 +127,7 @@ extension LDAPConnection {
             let type = ldap_result(handle.ld, LDAP_RES_ANY, LDAP_MSG_ONE, &zero, &message)
             if type == 0 { return }
             if type < 0 {
-                failAll(handle.error(-1, operation: "ldap_result"))
+                failAll(handle.error(-1, operation: "reading results"))
                 source?.cancel()
                 return
             }

@@ -94,7 +94,7 @@ public actor LDAPConnection {
         operationTimeout = configuration.timeouts.operation
         try applyOptions(configuration)
         if configuration.tls.startTLS && scheme == "ldap" {
-            try call("ldap_start_tls_s", configuration) { ldap_start_tls_s($0, nil, nil) }
+            try call("StartTLS", configuration) { ldap_start_tls_s($0, nil, nil) }
         }
         try bind(configuration)
         defaultBase = handle.stringOption(LDAP_OPT_DEFBASE).flatMap { $0.isEmpty ? nil : $0 }
@@ -115,6 +115,13 @@ public actor LDAPConnection {
         try handle.setIntOption(LDAP_OPT_X_TLS_REQUIRE_CERT, LDAP_OPT_X_TLS_DEMAND)
         if let caFile = configuration.tls.caFile {
             try handle.setString(LDAP_OPT_X_TLS_CACERTFILE, caFile)
+        } else {
+            // A new handle inherits libldap's global TLS context but not its CA
+            // paths (TLS_CACERT/TLS_CACERTDIR from ldap.conf, LDAPTLS_CACERT), and
+            // the new context made below would start without them: copy them over.
+            for option in [LDAP_OPT_X_TLS_CACERTFILE, LDAP_OPT_X_TLS_CACERTDIR] {
+                if let path = LDAPHandle.globalStringOption(option) { try handle.setString(option, path) }
+            }
         }
         // Per-handle TLS settings take effect only in a new TLS context.
         try handle.setIntOption(LDAP_OPT_X_TLS_NEWCTX, 0)
@@ -134,9 +141,17 @@ public actor LDAPConnection {
             var credential = berval(
                 bv_len: ber_len_t(buffer.count),
                 bv_val: UnsafeMutableRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self))
-            try call("ldap_sasl_bind_s", configuration) {
+            try call(bindOperation(configuration), configuration) {
                 ldap_sasl_bind_s($0, dn, cldap_sasl_simple(), &credential, nil, nil, nil)
             }
+        }
+    }
+
+    /// How the bind step reads in messages: it is also where the connection opens.
+    private func bindOperation(_ configuration: LDAPConfiguration) -> String {
+        switch configuration.bind {
+        case .anonymous: "connect (anonymous bind)"
+        case .simple(let dn, _): "bind as \(dn)"
         }
     }
 

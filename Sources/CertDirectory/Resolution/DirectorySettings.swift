@@ -28,7 +28,7 @@ public struct DirectoryUnavailableError: Error, Sendable, CustomStringConvertibl
     public let attempts: [LDAPError]
 
     public var description: String {
-        "no directory server could be reached: " + attempts.map(\.description).joined(separator: "; ")
+        "no directory server could be used: " + attempts.map(\.description).joined(separator: "; ")
     }
 }
 
@@ -43,5 +43,5 @@ public struct MissingBaseError: Error, Sendable, CustomStringConvertible {
 /// The text given as an address is not an RFC 5322 addr-spec.
 public struct MalformedAddressError: Error, Sendable, CustomStringConvertible {
     public let address: String
-    public var description: String { "not a mail address: \(address.debugDescription)" }
+    public var description: String { "not a mail address (RFC 5322 addr-spec): \(address.debugDescription)" }
 }

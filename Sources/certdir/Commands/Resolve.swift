@@ -49,7 +49,7 @@ struct Resolve: AsyncParsableCommand {
                 directory: settings.directory, validator: settings.validator, intermediates: settings.intermediates,
                 logger: logger)
             let report = try await resolver.resolve(addresses, at: settings.time)
-            for attempt in report.failedOver { Console.error("certdir: failed over: \(attempt)\n") }
+            if !verbose { for attempt in report.failedOver { Console.error("certdir: failed over: \(attempt)\n") } }
             if explain || verbose { Console.error("certdir: answered by \(report.uri)\n") }
             try write(report.results, explain: explain)
             let status = report.results.map(ResolveExit.status).min() ?? .ok

@@ -63,8 +63,10 @@ struct EffectiveSettings {
             globalCatalog: options.globalCatalog || (pick(nil, \.globalCatalog) ?? false))
 
         let anchorFiles = list(checking.trustAnchors, \.trustAnchors)
-        let anchors = try anchorFiles.flatMap(loadCertificates)
-        let intermediates = try list(checking.intermediates, \.intermediates).flatMap(loadCertificates)
+        let anchors = try anchorFiles.flatMap { try loadCertificates($0, option: "--trust-anchor") }
+        let intermediates = try list(checking.intermediates, \.intermediates).flatMap {
+            try loadCertificates($0, option: "--intermediates")
+        }
         let policy = ValidationPolicy(
             minimumRSABits: pick(checking.minRSABits, \.minRSABits) ?? 2048,
             strictLocalPart: checking.strictLocalPart || (pick(nil, \.strictLocalPart) ?? false))
@@ -77,11 +79,11 @@ struct EffectiveSettings {
         return settings
     }
 
-    private static func loadCertificates(_ path: String) throws -> [ParsedCertificate] {
+    private static func loadCertificates(_ path: String, option: String) throws -> [ParsedCertificate] {
         do {
             return try CertificateFile.load(path: path)
         } catch {
-            throw CLIError(.config, "\(error)")
+            throw CLIError(.config, "\(option) \(error)")
         }
     }
 }

@@ -10,7 +10,8 @@ enum Explanation {
         }
         for candidate in resolution.candidates {
             let chosen = candidate.sha256 == resolution.chosen?.sha256 && candidate.source == resolution.chosen?.source
-            let verdict = chosen ? "CHOSEN" : candidate.isFit ? "fit" : "refused"
+            let onlyCA = candidate.reasons.map(\.code) == [.caCertificate]
+            let verdict = chosen ? "CHOSEN" : candidate.isFit ? "fit" : onlyCA ? "CA" : "refused"
             let place = "\(candidate.source.attribute)[\(candidate.source.index)]"
             lines.append("  [\(verdict)] \(candidate.sha256.prefix(16))… \(place)")
             if let certificate = candidate.certificate {
@@ -18,14 +19,21 @@ enum Explanation {
                     certificate.key.curve.map { "EC \($0)" }
                     ?? "\(certificate.key.algorithm.uppercased())-\(certificate.key.bits)"
                 lines.append("      subject: \(certificate.subject)")
+                lines.append("      issuer:  \(certificate.issuer)")
                 lines.append(
-                    "      issuer: \(certificate.issuer); \(key); valid \(RFC3339.format(certificate.notBefore)) .. \(RFC3339.format(certificate.notAfter))"
+                    "      key: \(key); valid \(RFC3339.format(certificate.notBefore)) to \(RFC3339.format(certificate.notAfter))"
                 )
+            }
+            if onlyCA {
+                lines.append("      a CA certificate from the bundle: used as a path intermediate, not a recipient")
+                continue
             }
             for reason in candidate.reasons { lines.append("      ✗ \(reason.code.rawValue): \(reason.message)") }
             for warning in candidate.warnings { lines.append("      ! \(warning.code.rawValue): \(warning.message)") }
         }
-        for warning in resolution.warnings where !(resolution.chosen?.warnings.contains(warning) ?? false) {
+        // Candidates already show their own warnings and malformed values.
+        let shown = Set(resolution.candidates.flatMap(\.warnings))
+        for warning in resolution.warnings where warning.code != .malformedValue && !shown.contains(warning) {
             lines.append("  ! \(warning.code.rawValue): \(warning.message)")
         }
         if let error = resolution.error { lines.append("  error: \(ResolveExit.classify(error).message)") }

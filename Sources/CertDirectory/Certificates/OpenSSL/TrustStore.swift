@@ -70,7 +70,12 @@ final class TrustStore: @unchecked Sendable {
                 return .trusted(length: Int(copenssl_sk_X509_num(X509_STORE_CTX_get0_chain(context))))
             }
             let code = X509_STORE_CTX_get_error(context)
-            let reason = String(cString: X509_verify_cert_error_string(Int(code)))
+            var reason = String(cString: X509_verify_cert_error_string(Int(code)))
+            if let failing = X509_STORE_CTX_get_current_cert(context) {
+                X509_up_ref(failing)
+                let certificate = X509Ref(owning: failing)
+                reason += " (for \(certificate.subjectRFC4514), issued by \(certificate.issuerRFC4514))"
+            }
             return .untrusted(reason: reason, depth: Int(X509_STORE_CTX_get_error_depth(context)))
         }
     }

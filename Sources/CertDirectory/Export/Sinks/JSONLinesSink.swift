@@ -17,7 +17,8 @@ public final class JSONLinesSink: ExportSink {
 
     public init(path: String) throws {
         self.path = path
-        stagingPath = FileManager.default.temporaryDirectory.appendingPathComponent("certdir-jsonl-\(UUID().uuidString)").path
+        stagingPath =
+            FileManager.default.temporaryDirectory.appendingPathComponent("certdir-jsonl-\(UUID().uuidString)").path
         staging = try OutputFile(path: stagingPath)
         encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]

@@ -45,7 +45,9 @@ public final class LDIFSink: ExportSink {
         let safe =
             !forceBase64 && (value.first.map { !unsafeStart.contains($0) } ?? true)
             && value.allSatisfy { $0 > 0 && $0 < 0x80 && $0 != 0x0a && $0 != 0x0d } && value.last != 0x20
-        let text = safe ? "\(name): \(String(decoding: value, as: UTF8.self))" : "\(name):: \(Data(value).base64EncodedString())"
+        let text =
+            safe
+            ? "\(name): \(String(decoding: value, as: UTF8.self))" : "\(name):: \(Data(value).base64EncodedString())"
         return fold(text)
     }
 

@@ -15,7 +15,8 @@ public final class PKCS7BundleSink: ExportSink {
 
     public init(path: String) throws {
         output = try OutputFile(path: path)
-        stagingPath = FileManager.default.temporaryDirectory.appendingPathComponent("certdir-p7c-\(UUID().uuidString)").path
+        stagingPath =
+            FileManager.default.temporaryDirectory.appendingPathComponent("certdir-p7c-\(UUID().uuidString)").path
         staging = try OutputFile(path: stagingPath)
     }
 
@@ -55,7 +56,8 @@ public final class PKCS7BundleSink: ExportSink {
         let encapContentInfo = DERFraming.header(0x30, idData.count) + idData
         let certificatesHeader = DERFraming.header(0xa0, certificateBytes)
         let signedDataLength =
-            version.count + digestAlgorithms.count + encapContentInfo.count + certificatesHeader.count + certificateBytes
+            version.count + digestAlgorithms.count + encapContentInfo.count + certificatesHeader.count
+            + certificateBytes
             + trailer.count
         let signedDataHeader = DERFraming.header(0x30, signedDataLength)
         let explicitHeader = DERFraming.header(0xa0, signedDataHeader.count + signedDataLength)

@@ -78,6 +78,15 @@ final class LDAPHandle: @unchecked Sendable {
         return String(cString: value)
     }
 
+    /// A process-wide libldap option (from ldap.conf, `.ldaprc` or `LDAP*` variables).
+    static func globalStringOption(_ option: Int32) -> String? {
+        var value: UnsafeMutablePointer<CChar>?
+        guard ldap_get_option(nil, option, &value) == LDAP_OPT_SUCCESS, let value else { return nil }
+        defer { ldap_memfree(value) }
+        let text = String(cString: value)
+        return text.isEmpty ? nil : text
+    }
+
     /// The socket descriptor, or -1 before the first operation connected.
     var descriptor: Int32 {
         guard let ld = pointer else { return -1 }
@@ -90,7 +99,10 @@ final class LDAPHandle: @unchecked Sendable {
     /// message and matched DN straight away (they are per handle and the next
     /// call would overwrite them).
     func error(_ rc: Int32, operation: String) -> LDAPError {
-        let diagnostic = stringOption(LDAP_OPT_DIAGNOSTIC_MESSAGE)
+        // libldap's TLS layer leaves "(unknown error code)" here; it says nothing.
+        let diagnostic = stringOption(LDAP_OPT_DIAGNOSTIC_MESSAGE).flatMap {
+            $0 == "(unknown error code)" ? nil : $0
+        }
         let code = LDAPResultCode(rawValue: rc)
         return LDAPError(
             code: code, operation: operation, diagnosticMessage: diagnostic ?? String(cString: ldap_err2string(rc)),

@@ -26,7 +26,8 @@ enum TLSProbe {
         let rc: Int32 =
             uri.lowercased().hasPrefix("ldaps:")
             ? ldap_connect(handle.ld) : ldap_start_tls_s(handle.ld, nil, nil)
-        guard rc == LDAP_SUCCESS else { return .handshake }
+        // The probe could not even connect: the server is down, not a TLS problem.
+        guard rc == LDAP_SUCCESS else { return nil }
         var peer = berval(bv_len: 0, bv_val: nil)
         guard ldap_get_option(handle.ld, LDAP_OPT_X_TLS_PEERCERT, &peer) == LDAP_OPT_SUCCESS, let bytes = peer.bv_val
         else { return .handshake }
