@@ -9,14 +9,16 @@ public struct CertDirProcess {
         public let stderr: String
     }
 
-    /// `.build/debug/certdir` (or `CERTDIR_BINARY`), found from this source file's location.
+    /// The repository root, found from this source file's location.
+    public static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `.build/debug/certdir` (or `CERTDIR_BINARY`).
     public static var executable: URL {
         if let explicit = ProcessInfo.processInfo.environment["CERTDIR_BINARY"] {
             return URL(fileURLWithPath: explicit)
         }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/certdir")
+        return repository.appendingPathComponent(".build/debug/certdir")
     }
 
     /// Runs `certdir arguments…` with `LDAPNOINIT=1`, so that no `~/.ldaprc` leaks in,
@@ -24,43 +26,77 @@ public struct CertDirProcess {
     public static func run(_ arguments: [String], environment extra: [String: String] = [:], stdin: String? = nil)
         throws -> Outcome
     {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["LDAPNOINIT"] = "1"
         environment["XDG_CONFIG_HOME"] = environment["CERTDIR_TEST_XDG"] ?? "/nonexistent-certdir-test"
         // An empty value removes the variable (e.g. LDAPNOINIT, to let libldap read its configuration).
         for (key, value) in extra { environment[key] = value.isEmpty ? nil : value }
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let input = Pipe()
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        // Drain stderr on another thread while reading stdout, so that neither pipe can fill up and block the child.
-        let errBox = DataBox()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errBox.data = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        let errData = errBox.data
-        process.waitUntilExit()
+        let result = try ProcessRunner.run(
+            executable, arguments, environment: environment, stdin: stdin.map { Data($0.utf8) })
         return Outcome(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+            status: result.status, stdout: String(decoding: result.stdout, as: UTF8.self),
+            stderr: String(decoding: result.stderr, as: UTF8.self))
     }
 }
 
-private final class DataBox: @unchecked Sendable {
-    // Written once by the reader thread before `group.leave()`, read after `group.wait()`.
-    var data = Data()
+/// Runs a process to completion with `posix_spawn(3)` and `waitpid(2)`.
+///
+/// Foundation's `Process.waitUntilExit` was seen to hang here when several
+/// tests launched processes at once, so tests spawn directly. Standard input,
+/// output and error are temporary files, so no pipe can fill up and block the
+/// child.
+enum ProcessRunner {
+    static func run(_ executable: URL, _ arguments: [String], environment: [String: String]?, stdin: Data?) throws -> (
+        status: Int32, stdout: Data, stderr: Data
+    ) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certdir-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = folder.appendingPathComponent("stdin").path
+        let output = folder.appendingPathComponent("stdout").path
+        let errors = folder.appendingPathComponent("stderr").path
+        try (stdin ?? Data()).write(to: URL(fileURLWithPath: input))
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, input, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errors, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+
+        let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
+        let envList = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+        let envp = envList.map { strdup($0) } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
+        // The child must not inherit this process's blocked signals: a slapd started
+        // with SIGTERM blocked would never stop.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable.path, &actions, &attributes, argv, envp)
+        guard spawned == 0 else {
+            throw TestDirectoryMissing(
+                description: "cannot start \(executable.path): \(String(cString: strerror(spawned)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        // WIFEXITED/WEXITSTATUS are macros: decode the wait status by hand.
+        let signal = status & 0x7f
+        let code = signal == 0 ? (status >> 8) & 0xff : 128 + signal
+        let out = (try? Data(contentsOf: URL(fileURLWithPath: output))) ?? Data()
+        let err = (try? Data(contentsOf: URL(fileURLWithPath: errors))) ?? Data()
+        return (code, out, err)
+    }
 }

@@ -11,7 +11,7 @@ struct CertDir: AsyncParsableCommand {
             or insufficient access; 78 bad configuration; 64 usage error.
             """,
         version: CertDirVersion.string,
-        subcommands: [Resolve.self, Encrypt.self]
+        subcommands: [Resolve.self, Encrypt.self, Export.self]
     )
 }
 

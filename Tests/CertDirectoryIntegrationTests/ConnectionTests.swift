@@ -169,6 +169,32 @@ struct ConnectionTests {
         await connection.close()
     }
 
+    @Test("anonymous: a plain search stops at the 1,000-entry limit; the paged search returns all 1,500")
+    func paging() async throws {
+        let directory = try Fixture.directory()
+        let request = SearchRequest(
+            base: directory.base, filter: LDAPFilter(rawValue: "(uid=bulk*)"), attributes: ["uid"])
+        let connection = try await LDAPConnection.connect(Fixture.configuration(directory.ldapURI, directory))
+        defer { Task { await connection.close() } }
+        do {
+            _ = try await connection.search(request)
+            Issue.record("a plain search returned more than the size limit allows")
+        } catch let error as LDAPError {
+            #expect(error.code == .sizeLimitExceeded)
+        }
+        let counter = Counter()
+        let pages = try await connection.pagedSearch(request, pageSize: 400) { entries, _ in
+            counter.add(entries.count)
+            return true
+        }
+        #expect(pages == 4)
+        #expect(counter.value == 1500)
+        // Stopping early abandons the paged search; the connection stays usable.
+        let stopped = try await connection.pagedSearch(request, pageSize: 100) { _, _ in false }
+        #expect(stopped == 1)
+        #expect(try await connection.search(aliceSearch(directory)).entries.count == 1)
+    }
+
     @Test("an unreachable first URI fails over to the second, and says so")
     func failover() async throws {
         let directory = try Fixture.directory()
@@ -186,4 +212,11 @@ struct ConnectionTests {
             try await resolver.resolve(["alice@example.com"], at: Date())
         }
     }
+}
+
+/// Counts across the @Sendable paged-search body.
+final class Counter: @unchecked Sendable {
+    // Called from the paged-search body, one page at a time.
+    private(set) var value = 0
+    func add(_ count: Int) { value += count }
 }

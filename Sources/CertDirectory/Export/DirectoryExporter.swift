@@ -44,8 +44,9 @@ public struct DirectoryExporter: Sendable {
             let fast = validator.promotingVerifiedCAs(intermediates, at: options.time)
             let checker = PageChecker(
                 validator: fast, intermediates: intermediates, time: options.time, uri: connection.uri)
+            let base = try await DirectoryConnector.base(directory, for: connection)
             let request = SearchRequest(
-                base: options.base, scope: options.scope, filter: options.effectiveFilter,
+                base: base, scope: options.scope, filter: options.effectiveFilter,
                 attributes: ["mail", "proxyAddresses"] + RecipientSearch.certificateAttributes)
             do {
                 try await connection.pagedSearch(request, pageSize: options.pageSize) { entries, referrals in

@@ -1,9 +1,8 @@
 public import Foundation
 
-/// What to export and how.
+/// What to export and how. The search base comes from ``DirectorySettings/base``
+/// (or the URI, the Global Catalog rule, ldap.conf), as for lookups.
 public struct ExportOptions: Sendable {
-    /// The search base; `""` on a Global Catalog spans the forest.
-    public var base: String
     public var scope: SearchScope
     /// An administrator's filter, ANDed with ``defaultFilter``.
     public var filter: LDAPFilter?
@@ -15,10 +14,9 @@ public struct ExportOptions: Sendable {
     public var time: Date
 
     public init(
-        base: String, scope: SearchScope = .sub, filter: LDAPFilter? = nil, pageSize: Int = 500,
+        scope: SearchScope = .sub, filter: LDAPFilter? = nil, pageSize: Int = 500,
         onlyUsable: Bool = false, time: Date = Date()
     ) {
-        self.base = base
         self.scope = scope
         self.filter = filter
         self.pageSize = pageSize

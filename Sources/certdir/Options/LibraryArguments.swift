@@ -4,3 +4,4 @@ public import CertDirectory
 // Library enums parsed straight from their kebab-case raw values.
 extension ContentCipher: ExpressibleByArgument {}
 extension KeyTransport: ExpressibleByArgument {}
+extension SearchScope: ExpressibleByArgument {}

@@ -21,7 +21,7 @@ public final class JSONLinesSink: ExportSink {
             FileManager.default.temporaryDirectory.appendingPathComponent("certdir-jsonl-\(UUID().uuidString)").path
         staging = try OutputFile(path: stagingPath)
         encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
 
     public func record(_ record: ExportRecord) throws {

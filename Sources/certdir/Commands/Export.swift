@@ -1,0 +1,107 @@
+import ArgumentParser
+import CertDirectory
+import Foundation
+
+/// `certdir export`: every certificate a directory holds, checked, streamed to one output.
+struct Export: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Export a directory's certificates, each one checked, with paged results.",
+        discussion: """
+            Pages through every entry that carries a certificate attribute (RFC 2696; --filter is ANDed with \
+            that), checks each certificate for its entry's mail address exactly as `resolve` does, and writes \
+            each distinct certificate once. Output is staged beside the target and renamed into place only \
+            when the export is complete; a server failure mid-way exits 75 and leaves nothing at the target.
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case pem, p7c
+        case pemDir = "pem-dir"
+        case derDir = "der-dir"
+        case ldif, jsonl
+    }
+
+    @OptionGroup(title: "Directory options") var directory: DirectoryOptions
+    @OptionGroup(title: "Checking options") var checking: CheckingOptions
+
+    @Option(help: "Search scope: sub (default), one or base.")
+    var scope: SearchScope = .sub
+
+    @Option(help: "An LDAP filter (RFC 4515), ANDed with the certificate-attribute filter.")
+    var filter: String?
+
+    @Option(help: "Output format: pem, p7c, pem-dir, der-dir, ldif or jsonl.")
+    var format: Format = .jsonl
+
+    @Option(help: "Output file or folder; - or absent for stdout (not for pem-dir/der-dir).")
+    var out: String?
+
+    @Flag(name: .customLong("only-usable"), help: "Export only certificates fit for encryption.")
+    var onlyUsable = false
+
+    @Option(name: .customLong("page-size"), help: "Entries per page (default 500; AD caps it at 1000).")
+    var pageSize = 500
+
+    @Flag(help: "No progress line.")
+    var quiet = false
+
+    func validate() throws {
+        if !(1...100_000).contains(pageSize) { throw ValidationError("--page-size must be between 1 and 100000") }
+        if (format == .pemDir || format == .derDir) && (out == nil || out == "-") {
+            throw ValidationError("--format \(format.rawValue) needs --out FOLDER")
+        }
+        if let filter, filter.isEmpty || filter.utf8.count > 65_536 {
+            throw ValidationError("--filter must be a non-empty LDAP filter")
+        }
+    }
+
+    func run() async throws {
+        do {
+            let settings = try EffectiveSettings.make(directory, checking)
+            for warning in settings.warnings { Console.error("certdir: warning: \(warning)\n") }
+            let sink = try makeSink(out ?? "-")
+            let exporter = DirectoryExporter(
+                directory: settings.directory, validator: settings.validator, intermediates: settings.intermediates,
+                logger: CLILogging.logger(verbose: false))
+            let options = ExportOptions(
+                scope: scope, filter: filter.map(LDAPFilter.init(rawValue:)), pageSize: pageSize,
+                onlyUsable: onlyUsable, time: settings.time)
+            let meter = ProgressMeter(enabled: !quiet && isatty(STDERR_FILENO) == 1)
+            let result = try await exporter.run(options, into: sink) { meter.update($0) }
+            meter.finish()
+            Console.error(ExportSummary.text(result))
+        } catch let error as ExportInterruptedError {
+            Console.fail(error.description)
+            Console.fail("nothing was written to \(out ?? "stdout")")
+            throw ExportExit.status(error.cause).exitCode
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            let (status, message) = ResolveExit.classify(error)
+            Console.fail(message)
+            throw status.exitCode
+        }
+    }
+
+    private func makeSink(_ path: String) throws -> any ExportSink {
+        do {
+            switch format {
+            case .pem: return try PEMBundleSink(path: path)
+            case .p7c: return try PKCS7BundleSink(path: path)
+            case .pemDir: return try CertificateFolderSink(path: path, encoding: .pem)
+            case .derDir: return try CertificateFolderSink(path: path, encoding: .der)
+            case .ldif: return try LDIFSink(path: path)
+            case .jsonl: return try JSONLinesSink(path: path)
+            }
+        } catch {
+            throw CLIError(.ioError, "\(error)")
+        }
+    }
+}
+
+/// Exit statuses for an interrupted export.
+enum ExportExit {
+    static func status(_ error: LDAPError) -> ExitStatus {
+        if error.code == .sizeLimitExceeded || error.code == .adminLimitExceeded { return .tempFail }
+        return ResolveExit.classify(error).status
+    }
+}

@@ -1,0 +1,44 @@
+import CertDirectory
+import Foundation
+
+/// The one-line progress display of `export` on a terminal: entries,
+/// certificates and rate, rewritten in place at most every 200 ms.
+final class ProgressMeter: @unchecked Sendable {
+    // @unchecked: updated from the exporting task only, one page at a time.
+    private let enabled: Bool
+    private let start = Date()
+    private var last = Date.distantPast
+    private var shown = false
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func update(_ progress: ExportProgress) {
+        guard enabled, Date().timeIntervalSince(last) > 0.2 else { return }
+        last = Date()
+        let elapsed = max(Date().timeIntervalSince(start), 0.001)
+        let rate = Int(Double(progress.entries) / elapsed)
+        Console.error("\r\u{1b}[K\(progress.entries) entries, \(progress.certificates) certificates, \(rate) entries/s")
+        shown = true
+    }
+
+    func finish() {
+        if shown { Console.error("\r\u{1b}[K") }
+    }
+}
+
+/// The end-of-export summary on stderr: counts per status and per reason.
+enum ExportSummary {
+    static func text(_ progress: ExportProgress) -> String {
+        var lines = [
+            "exported from \(progress.entries) entries in \(progress.pages) pages: \(progress.certificates) distinct certificates "
+                + "(\(progress.usable) usable, \(progress.unusable) unusable), \(progress.duplicates) duplicates"
+        ]
+        for (code, count) in progress.reasons.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            lines.append("  \(code.rawValue): \(count)")
+        }
+        if !progress.referrals.isEmpty {
+            lines.append("  referrals not followed: \(progress.referrals.joined(separator: ", "))")
+        }
+        return lines.map { "certdir: \($0)\n" }.joined()
+    }
+}
