@@ -80,6 +80,7 @@ let package = Package(
         .testTarget(
             name: "certdirTests",
             dependencies: ["CertDirectoryTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
     ],

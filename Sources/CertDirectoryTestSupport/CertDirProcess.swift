@@ -46,6 +46,24 @@ public struct CertDirProcess {
 /// output and error are temporary files, so no pipe can fill up and block the
 /// child.
 enum ProcessRunner {
+    /// Starts a process in the background with output discarded; the caller reaps it.
+    static func spawnBackground(_ executable: URL, _ arguments: [String]) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable.path, &actions, nil, argv, environ)
+        guard spawned == 0 else {
+            throw TestDirectoryMissing(description: "cannot start \(executable.path): \(String(cString: strerror(spawned)))")
+        }
+        return pid
+    }
+
     static func run(_ executable: URL, _ arguments: [String], environment: [String: String]?, stdin: Data?) throws -> (
         status: Int32, stdout: Data, stderr: Data
     ) {

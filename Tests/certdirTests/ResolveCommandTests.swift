@@ -229,3 +229,38 @@ struct ResolveCommandTests {
         }
     }
 }
+
+/// Servers that misbehave: certdir must end within its timeouts, with bounded memory.
+@Suite("certdir resolve against misbehaving servers", .enabled(if: TestDirectory.isAvailable, "\(TestDirectory.unavailableReason)"))
+struct MisbehavingServerTests {
+    @Test("an ldaps:// server that never completes the handshake times out and fails over")
+    func blackhole() throws {
+        let server = try FakeServer(mode: "blackhole")
+        defer { server.stop() }
+        let started = Date()
+        let outcome = try CertDirProcess.run([
+            "resolve", "--uri", server.ldapsURI, "--base", "dc=x", "--network-timeout", "1", "--timeout", "1",
+            "a@example.com",
+        ])
+        #expect(outcome.status == 75)
+        #expect(outcome.stderr.contains("timed out"))
+        #expect(Date().timeIntervalSince(started) < 15)
+    }
+
+    @Test("a server that streams entries without end is cut off: ambiguous, exit 67, in bounded time")
+    func flood() throws {
+        let directory = try TestDirectory.require()
+        let sample = try directory.sample()
+        let alice = try #require(sample.people.first { $0.query == "alice@example.com" }?.sha256)
+        let server = try FakeServer(mode: "flood", certificate: sample.path("keys/\(alice).crt"))
+        defer { server.stop() }
+        let started = Date()
+        let outcome = try CertDirProcess.run([
+            "resolve", "--uri", server.uri, "--base", "dc=example,dc=com", "--timeout", "5", "--format", "json",
+            "alice@example.com",
+        ])
+        #expect(outcome.status == 67, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("\"status\":\"ambiguous\""))
+        #expect(Date().timeIntervalSince(started) < 15)
+    }
+}

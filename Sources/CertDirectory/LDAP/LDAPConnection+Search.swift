@@ -8,6 +8,9 @@ struct PendingSearch {
     var entries: [LDAPEntry] = []
     var referrals: [String] = []
     var timer: (any DispatchSourceTimer)?
+    /// More entries than this fail the search on the client side, whatever the
+    /// server does: a server that streams without end cannot exhaust memory.
+    var entryLimit: Int
 }
 
 extension LDAPConnection {
@@ -32,7 +35,7 @@ extension LDAPConnection {
         if let failure { throw failure }
         let msgid = try send(request, page: page)
         return try await withCheckedThrowingContinuation { continuation in
-            var entry = PendingSearch(continuation: continuation)
+            var entry = PendingSearch(continuation: continuation, entryLimit: Self.entryLimit(request, page: page))
             if let timeout = operationTimeout { entry.timer = makeTimer(msgid: msgid, after: timeout) }
             pending[msgid] = entry
             mostOutstanding = max(mostOutstanding, pending.count)
@@ -95,13 +98,19 @@ extension LDAPConnection {
     }
 
     private func expire(_ msgid: Int32) {
+        fail(
+            msgid,
+            LDAPError(
+                code: .timeout, operation: "search", diagnosticMessage: "no answer within the operation timeout",
+                uri: uri))
+    }
+
+    /// Abandons one search (RFC 4511 §4.11) and resumes its caller with `error`.
+    private func fail(_ msgid: Int32, _ error: LDAPError) {
         guard let entry = pending.removeValue(forKey: msgid) else { return }
         entry.timer?.cancel()
         if handle.pointer != nil { ldap_abandon_ext(handle.ld, msgid, nil, nil) }
-        entry.continuation.resume(
-            throwing: LDAPError(
-                code: .timeout, operation: "search", diagnosticMessage: "no answer within the operation timeout",
-                uri: uri))
+        entry.continuation.resume(throwing: error)
     }
 
     /// Starts watching the socket once the bind has opened it.
@@ -119,9 +128,13 @@ extension LDAPConnection {
     }
 
     /// Reads every message libldap can hand over without blocking and routes it.
+    ///
+    /// At most ``drainBudget`` messages per turn: when more are waiting, the rest
+    /// is read in a new turn on the queue, so that timers (operation timeouts)
+    /// still run while a server floods the connection.
     func drain() {
         guard handle.pointer != nil, failure == nil, !readingPaused else { return }
-        while true {
+        for _ in 0..<Self.drainBudget {
             var zero = cldap_timeval(0, 0)
             var message: OpaquePointer?
             let type = ldap_result(handle.ld, LDAP_RES_ANY, LDAP_MSG_ONE, &zero, &message)
@@ -134,6 +147,17 @@ extension LDAPConnection {
             guard let message else { return }
             route(message, type: type)
         }
+        executorQueue.async { [weak self] in self?.assumeIsolated { $0.drain() } }
+    }
+
+    static let drainBudget = 256
+
+    /// The client-side cap on entries for one search: the request's size limit,
+    /// or twice the page size for a page, or 1,000,000.
+    static func entryLimit(_ request: SearchRequest, page: PageRequest?) -> Int {
+        if request.sizeLimit > 0 { return request.sizeLimit }
+        if let page, page.size > 0 { return page.size * 2 }
+        return 1_000_000
     }
 
     private func route(_ message: OpaquePointer, type: Int32) {
@@ -146,7 +170,19 @@ extension LDAPConnection {
         case cldap_res_search_entry():
             let entry = LDAPMessageDecoder.entry(handle.ld, message)
             ldap_msgfree(message)
-            if let entry { pending[msgid]?.entries.append(entry) }
+            guard let entry else {
+                // An entry that cannot be decoded must not silently vanish (it would read as "not found").
+                fail(msgid, LDAPError(code: .decodingError, operation: "search", diagnosticMessage: "undecodable entry", uri: uri))
+                return
+            }
+            pending[msgid]?.entries.append(entry)
+            if let search = pending[msgid], search.entries.count > search.entryLimit {
+                fail(
+                    msgid,
+                    LDAPError(
+                        code: .sizeLimitExceeded, operation: "search",
+                        diagnosticMessage: "more than \(search.entryLimit) entries (client-side limit)", uri: uri))
+            }
         case cldap_res_search_reference():
             pending[msgid]?.referrals += LDAPMessageDecoder.references(handle.ld, message)
             ldap_msgfree(message)

@@ -93,6 +93,8 @@ public actor LDAPConnection {
         }
         operationTimeout = configuration.timeouts.operation
         try applyOptions(configuration)
+        if let deadline = Self.connectDeadline(configuration.timeouts) { handle.watchdog.arm(after: deadline) }
+        defer { handle.watchdog.finish() }
         if configuration.tls.startTLS && scheme == "ldap" {
             try call("StartTLS", configuration) { ldap_start_tls_s($0, nil, nil) }
         }
@@ -155,11 +157,23 @@ public actor LDAPConnection {
         }
     }
 
+    /// The longest the connect phase (TCP, TLS, StartTLS, bind) may take: both
+    /// timeouts together, or `nil` when either is unbounded.
+    static func connectDeadline(_ timeouts: LDAPConfiguration.Timeouts) -> Duration? {
+        guard let network = timeouts.network, let operation = timeouts.operation else { return nil }
+        return network + operation
+    }
+
     /// Runs a blocking libldap call and turns a TLS failure into a precise reason.
     private func call(_ operation: String, _ configuration: LDAPConfiguration, _ body: (OpaquePointer) -> Int32) throws
     {
         let rc = body(handle.ld)
         guard rc != LDAP_SUCCESS else { return }
+        if handle.watchdog.fired {
+            throw LDAPError(
+                code: .timeout, operation: operation,
+                diagnosticMessage: "no answer within the network and operation timeouts", uri: uri)
+        }
         var error = handle.error(rc, operation: operation)
         if error.code.isUnreachable || error.code == .connectError, error.tlsFailure == nil, usesTLS(configuration) {
             error.tlsFailure = TLSProbe.diagnose(uri: uri, configuration: configuration)

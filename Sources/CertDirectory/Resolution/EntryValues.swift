@@ -27,6 +27,8 @@ struct EntryValues: Sendable {
     /// `proxyAddresses` with an `smtp:` prefix (any case), prefix removed; the
     /// primary (`SMTP:`) first.
     var smtpAddresses: [String] = []
+    /// True when ``smtpAddresses`` starts with a primary (`SMTP:`) address.
+    var hasPrimarySMTP = false
     /// Every raw certificate value with the digests of the certificates it holds
     /// (empty when malformed), in directory order.
     var rawValues: [(attribute: String, value: [UInt8], sha256s: [String])] = []
@@ -45,6 +47,7 @@ struct EntryValues: Sendable {
             }
         }
         smtpAddresses = primary + aliases
+        hasPrimarySMTP = !primary.isEmpty
         var seen = Set<String>()
         for attribute in entry.attributes
         where RecipientSearch.certificateAttributes.contains(where: { $0.lowercased() == attribute.type.lowercased() })

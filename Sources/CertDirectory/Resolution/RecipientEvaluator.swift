@@ -13,7 +13,22 @@ struct RecipientEvaluator: Sendable {
         guard let wanted = MailAddress(address) else {
             return Resolution(address: address, status: .error, warnings: warnings)
         }
-        let values = entries.map { EntryValues(entry: $0, uri: uri) }
+        // The same entry returned twice (a server or referral quirk) is one entry.
+        var seenDNs = Set<String>()
+        let unique = entries.filter { seenDNs.insert($0.dn.lowercased()).inserted }
+        // Entries that carry the address as their own (mail, or the primary SMTP:
+        // proxy address) outrank entries that list it only as an alias: an alias
+        // on someone else's entry must never capture the address.
+        let all = unique.map { EntryValues(entry: $0, uri: uri) }
+        let owners = all.filter { holdsAsPrimary(wanted, $0) }
+        let values = owners.isEmpty ? all : owners
+        if !owners.isEmpty && owners.count < all.count {
+            let ignored = all.filter { !holdsAsPrimary(wanted, $0) }.map(\.dn)
+            warnings.append(
+                Finding(
+                    .ambiguousEntries,
+                    "ignored \(ignored.joined(separator: "; ")): \(address) is only an alias there, and another entry's own address"))
+        }
         // Every certificate the answer carries may complete a path (RFC 5280 §6 leaves
         // the source of intermediates open); bundles often carry the issuing CA.
         let pathPool = intermediates + values.flatMap { $0.certificates.map(\.certificate) }.filter(\.isCA)
@@ -44,7 +59,7 @@ struct RecipientEvaluator: Sendable {
             fitPerEntry.append(entryCandidates.filter(\.isFit))
         }
         let dns = values.map(\.dn)
-        if entries.isEmpty {
+        if values.isEmpty {
             return Resolution(address: address, status: .notFound, warnings: warnings)
         }
         let entriesWithFit = fitPerEntry.filter { !$0.isEmpty }
@@ -71,13 +86,18 @@ struct RecipientEvaluator: Sendable {
     /// `proxyAddresses` alias rather than its `mail`, a certificate naming the
     /// entry's primary address is accepted too (with a warning).
     private func expectation(for wanted: MailAddress, in entry: EntryValues) -> AddressExpectation {
-        let strict = validator.policy.strictLocalPart
-        let byMail = entry.mail.compactMap(MailAddress.init).contains { $0.matches(wanted, strictLocalPart: strict) }
-        guard !byMail, let primary = entry.primaryAddress.flatMap(MailAddress.init),
-            !primary.matches(wanted, strictLocalPart: strict)
-        else {
+        guard !holdsAsPrimary(wanted, entry), let primary = entry.primaryAddress.flatMap(MailAddress.init) else {
             return AddressExpectation(address: wanted)
         }
         return AddressExpectation(address: wanted, primary: primary)
+    }
+
+    /// True when `wanted` is the entry's own address (a `mail` value or the
+    /// primary `SMTP:` proxy address) rather than an alias. Compared the way the
+    /// directory matched it, case-insensitively, whatever the local-part policy:
+    /// that policy applies to what the certificate names.
+    private func holdsAsPrimary(_ wanted: MailAddress, _ entry: EntryValues) -> Bool {
+        let own = entry.mail + entry.smtpAddresses.prefix(entry.hasPrimarySMTP ? 1 : 0)
+        return own.compactMap(MailAddress.init).contains { $0.matches(wanted, strictLocalPart: false) }
     }
 }

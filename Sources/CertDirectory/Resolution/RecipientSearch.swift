@@ -7,6 +7,10 @@ enum RecipientSearch {
         "userCertificate", "userCertificate;binary", "userSMIMECertificate", "userSMIMECertificate;binary",
     ]
 
+    /// The most entries one address may match, asked of the server as a size
+    /// limit and enforced by the client; more is reported as ambiguous.
+    static let entryLimit = 100
+
     /// Everything a lookup reads from an entry.
     static let attributes = ["mail", "proxyAddresses"] + certificateAttributes
 

@@ -65,10 +65,17 @@ public struct Resolver: Sendable {
         }
         let request = SearchRequest(
             base: base, scope: .sub, filter: RecipientSearch.filter(for: address),
-            attributes: RecipientSearch.attributes)
+            attributes: RecipientSearch.attributes, sizeLimit: RecipientSearch.entryLimit)
         do {
             let result = try await connection.search(request)
             return evaluator.evaluate(address: address, entries: result.entries, referrals: result.referrals, uri: uri)
+        } catch let error as LDAPError where error.code == .sizeLimitExceeded {
+            // More entries carry the address than any one recipient can have.
+            return Resolution(
+                address: address, status: .ambiguous,
+                warnings: [
+                    Finding(.ambiguousEntries, "more than \(RecipientSearch.entryLimit) entries have this address")
+                ])
         } catch {
             logger.debug("search failed", metadata: ["uri": "\(uri)", "error": "\(error)"])
             return Resolution(

@@ -14,7 +14,9 @@ enum ResolveExit {
         switch resolution.status {
         case .ok: return "ok"
         case .notFound: return "not found in the directory"
-        case .ambiguous: return "ambiguous: " + resolution.entries.joined(separator: "; ")
+        case .ambiguous:
+            if resolution.entries.isEmpty { return "ambiguous: " + (resolution.warnings.first?.message ?? "") }
+            return "ambiguous: " + resolution.entries.joined(separator: "; ")
         case .error: return resolution.error.map { classify($0).message } ?? "error"
         case .noUsableCertificate:
             let codes = Set(resolution.candidates.flatMap { $0.reasons.map(\.code.rawValue) }).sorted()

@@ -9,6 +9,8 @@ import Foundation
 final class LDAPHandle: @unchecked Sendable {
     private(set) var pointer: OpaquePointer?
     let uri: String
+    /// Bounds the blocking connect phase; registered as a connection callback.
+    let watchdog = ConnectWatchdog()
 
     /// Creates the handle with `ldap_initialize(3)`; nothing is sent yet.
     /// - Parameter uri: An LDAP URL, or `nil` for libldap's configured default.
@@ -21,6 +23,7 @@ final class LDAPHandle: @unchecked Sendable {
                 diagnosticMessage: "cannot use LDAP URI \(uri ?? "(default)")", uri: uri)
         }
         pointer = ld
+        _ = ldap_set_option(ld, LDAP_OPT_CONNECT_CB, watchdog.callbacks)
         var resolved: UnsafeMutablePointer<CChar>?
         if ldap_get_option(ld, LDAP_OPT_URI, &resolved) == LDAP_OPT_SUCCESS, let resolved {
             self.uri = String(cString: resolved)

@@ -23,9 +23,11 @@ enum TLSProbe {
         } catch {
             return nil
         }
+        if let deadline = LDAPConnection.connectDeadline(configuration.timeouts) { handle.watchdog.arm(after: deadline) }
         let rc: Int32 =
             uri.lowercased().hasPrefix("ldaps:")
             ? ldap_connect(handle.ld) : ldap_start_tls_s(handle.ld, nil, nil)
+        handle.watchdog.finish()
         // The probe could not even connect: the server is down, not a TLS problem.
         guard rc == LDAP_SUCCESS else { return nil }
         var peer = berval(bv_len: 0, bv_val: nil)
