@@ -455,7 +455,7 @@ def build(s, inter, untrusted):
     dn = s.entry("legacy", "legacy@example.com", "Leo Legacy", [(der, k, [])])
     s.person("legacy@example.com", "ok", der=der, dn=dn,
              note="no subjectAltName; address only in subject emailAddress: usable, but the resolver "
-                  "should warn", warnings=["address-only-in-subject"])
+                  "should warn", warnings=["legacy-email-address"])
 
     # 11 mismatch
     k = new_ec()

@@ -23,16 +23,18 @@ public struct CertDirProcess {
 
     /// Runs `certdir arguments…` with `LDAPNOINIT=1`, so that no `~/.ldaprc` leaks in,
     /// and `XDG_CONFIG_HOME` pointing nowhere, so that no user config file does.
-    public static func run(_ arguments: [String], environment extra: [String: String] = [:], stdin: String? = nil)
-        throws -> Outcome
-    {
+    /// - Parameter shell: Run `/bin/sh` with `arguments` instead of certdir (for redirections).
+    public static func run(
+        _ arguments: [String], environment extra: [String: String] = [:], stdin: String? = nil, shell: Bool = false
+    ) throws -> Outcome {
         var environment = ProcessInfo.processInfo.environment
         environment["LDAPNOINIT"] = "1"
         environment["XDG_CONFIG_HOME"] = environment["CERTDIR_TEST_XDG"] ?? "/nonexistent-certdir-test"
         // An empty value removes the variable (e.g. LDAPNOINIT, to let libldap read its configuration).
         for (key, value) in extra { environment[key] = value.isEmpty ? nil : value }
         let result = try ProcessRunner.run(
-            executable, arguments, environment: environment, stdin: stdin.map { Data($0.utf8) })
+            shell ? URL(fileURLWithPath: "/bin/sh") : executable, arguments, environment: environment,
+            stdin: stdin.map { Data($0.utf8) })
         return Outcome(
             status: result.status, stdout: String(decoding: result.stdout, as: UTF8.self),
             stderr: String(decoding: result.stderr, as: UTF8.self))
@@ -59,7 +61,8 @@ enum ProcessRunner {
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, executable.path, &actions, nil, argv, environ)
         guard spawned == 0 else {
-            throw TestDirectoryMissing(description: "cannot start \(executable.path): \(String(cString: strerror(spawned)))")
+            throw TestDirectoryMissing(
+                description: "cannot start \(executable.path): \(String(cString: strerror(spawned)))")
         }
         return pid
     }

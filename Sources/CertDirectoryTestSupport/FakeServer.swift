@@ -13,15 +13,18 @@ public final class FakeServer: Sendable {
     public init(mode: String, certificate: String? = nil) throws {
         var chosen = 0
         repeat {
-            chosen = 18_000 + Self.nextPort.withLock { value in
-                value = (value + 1) % 900
-                return value
-            }
+            chosen =
+                18_000
+                + Self.nextPort.withLock { value in
+                    value = (value + 1) % 900
+                    return value
+                }
         } while ScratchDirectory.portInUse(chosen)
         port = chosen
         let script = CertDirProcess.repository.appendingPathComponent("Tests/certdirTests/Fixtures/fake-ldap-server.py")
         pid = try ProcessRunner.spawnBackground(
-            URL(fileURLWithPath: "/usr/bin/python3"), [script.path, String(port), mode] + (certificate.map { [$0] } ?? []))
+            URL(fileURLWithPath: "/usr/bin/python3"),
+            [script.path, String(port), mode] + (certificate.map { [$0] } ?? []))
         for _ in 0..<100 where !ScratchDirectory.portInUse(port) { usleep(50_000) }
     }
 

@@ -231,7 +231,9 @@ struct ResolveCommandTests {
 }
 
 /// Servers that misbehave: certdir must end within its timeouts, with bounded memory.
-@Suite("certdir resolve against misbehaving servers", .enabled(if: TestDirectory.isAvailable, "\(TestDirectory.unavailableReason)"))
+@Suite(
+    "certdir resolve against misbehaving servers",
+    .enabled(if: TestDirectory.isAvailable, "\(TestDirectory.unavailableReason)"))
 struct MisbehavingServerTests {
     @Test("an ldaps:// server that never completes the handshake times out and fails over")
     func blackhole() throws {
@@ -262,5 +264,115 @@ struct MisbehavingServerTests {
         #expect(outcome.status == 67, "\(outcome.stderr)")
         #expect(outcome.stdout.contains("\"status\":\"ambiguous\""))
         #expect(Date().timeIntervalSince(started) < 15)
+    }
+}
+
+/// Bad input around a lookup: each gets a precise message and the right status, never a crash.
+@Suite("certdir resolve: hostile input", .enabled(if: TestDirectory.isAvailable, "\(TestDirectory.unavailableReason)"))
+struct HostileInputTests {
+    let directory: TestDirectory
+    let sample: SampleManifest
+
+    init() throws {
+        directory = try TestDirectory.require()
+        sample = try directory.sample()
+    }
+
+    var common: [String] {
+        [
+            "resolve", "--uri", directory.ldapURI, "--base", directory.base, "--trust-anchor",
+            sample.path(sample.trustAnchor), "--intermediates", sample.path(sample.intermediate),
+        ]
+    }
+
+    @Test("a stdout that cannot be written exits 74, not a crash")
+    func fullDisk() throws {
+        let outcome = try CertDirProcess.run(
+            ["-c", "exec \"$0\" \"$@\" > /dev/full"] + [CertDirProcess.executable.path] + common + [
+                "alice@example.com"
+            ], shell: true)
+        #expect(outcome.status == 74, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("cannot write to standard output"))
+    }
+
+    @Test(
+        "config values outside the flags' ranges are bad configuration",
+        arguments: [
+            "timeout = inf", "timeout = -5", "network-timeout = 1e300", "min-rsa-bits = 0", "min-rsa-bits = 1024.9",
+            "timeout = nan",
+        ])
+    func configRanges(_ line: String) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certdir-cfg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("certdir"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try (line + "\n").write(
+            to: folder.appendingPathComponent("certdir/config.toml"), atomically: true, encoding: .utf8)
+        let outcome = try CertDirProcess.run(
+            common + ["alice@example.com"], environment: ["XDG_CONFIG_HOME": folder.path])
+        #expect(outcome.status == 78, "\(outcome.stderr)")
+    }
+
+    @Test("an empty password is refused before anything is sent")
+    func emptyPassword() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("certdir-empty-\(UUID().uuidString)")
+        try "\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let fromFile = try CertDirProcess.run(
+            [
+                "resolve", "--uri", directory.ldapsURI, "--base", directory.base, "--tls-ca-file", directory.tlsCAFile,
+                "--bind-dn", directory.readerDN, "--password-file", file.path, "alice@example.com",
+            ])
+        #expect(fromFile.status == 78, "\(fromFile.stderr)")
+        #expect(fromFile.stderr.contains("unauthenticated bind"))
+    }
+
+    @Test(
+        "a missing --tls-ca-file is bad configuration with a clear message", arguments: ["/nonexistent/ca.pem", "/tmp"])
+    func missingCAFile(_ path: String) throws {
+        let outcome = try CertDirProcess.run(common + ["--tls-ca-file", path, "alice@example.com"])
+        #expect(outcome.status == 78)
+        #expect(outcome.stderr.contains("--tls-ca-file \(path): not a readable file"))
+    }
+
+    @Test("a malformed PEM trust anchor is reported without echoing the file")
+    func malformedPEM() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("certdir-bad-\(UUID().uuidString).pem")
+        try "-----BEGIN CERTIFICATE-----\npassword=hunter2\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let outcome = try CertDirProcess.run([
+            "resolve", "--uri", directory.ldapURI, "--base", directory.base, "--trust-anchor", file.path,
+            "alice@example.com",
+        ])
+        #expect(outcome.status == 78)
+        #expect(!outcome.stderr.contains("hunter2"))
+    }
+
+    @Test("directory data cannot write control characters to the terminal")
+    func terminalInjection() throws {
+        let ldif = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "certdir-evil-\(UUID().uuidString).ldif")
+        let dn = "cn=x\ncertdir: spoof@example.com: ok \u{1b}[31mRED,ou=people,dc=example,dc=com"
+        let text = """
+            dn:: \(Data(dn.utf8).base64EncodedString())
+            objectClass: inetOrgPerson
+            cn:: \(Data("x\ncertdir: spoof@example.com: ok \u{1b}[31mRED".utf8).base64EncodedString())
+            sn: x
+            mail: spoof@example.com
+
+            """
+        try text.write(to: ldif, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: ldif) }
+        let scratch = try ScratchDirectory(ldifs: [ldif.path])
+        defer { scratch.stop() }
+        for flags in [[], ["--explain"]] {
+            let outcome = try CertDirProcess.run(
+                ["resolve", "--uri", scratch.info.ldapURI, "--base", "dc=example,dc=com"] + flags + [
+                    "spoof@example.com"
+                ])
+            #expect(outcome.status == 67, "\(outcome.stderr)")
+            #expect(!outcome.stderr.contains("\u{1b}"))
+            #expect(!outcome.stderr.contains("\ncertdir: spoof@example.com: ok"))
+        }
     }
 }

@@ -10,9 +10,9 @@ public enum CertificateFile {
     public static func load(path: String) throws -> [ParsedCertificate] {
         let bytes: [UInt8]
         do {
-            bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
-        } catch {
-            throw CertificateFileError(path: path, reason: "cannot read: \(error.localizedDescription)")
+            bytes = try InputFile.read(path: path)
+        } catch let error as InputFileError {
+            throw CertificateFileError(path: path, reason: "cannot read: \(error.reason)")
         }
         return try parse(bytes, path: path)
     }
@@ -24,7 +24,8 @@ public enum CertificateFile {
             do {
                 documents = try PEMDocument.parseMultiple(pemString: text)
             } catch {
-                throw CertificateFileError(path: path, reason: "malformed PEM: \(error)")
+                // Not the parser's message: it quotes the file, which may hold a private key.
+                throw CertificateFileError(path: path, reason: "malformed PEM (a corrupt or unterminated block)")
             }
             let certificates = documents.filter { $0.discriminator == "CERTIFICATE" || $0.discriminator == "PKCS7" }
             guard !certificates.isEmpty else {
@@ -36,10 +37,9 @@ public enum CertificateFile {
     }
 
     private static func decodeDER(_ der: [UInt8], path: String) throws -> [ParsedCertificate] {
-        switch EntryValues.decode(der) {
-        case .success(let certificates): return certificates
-        case .failure(let error): throw CertificateFileError(path: path, reason: error.reason)
-        }
+        let decoded = EntryValues.decode(der)
+        if let problem = decoded.problem { throw CertificateFileError(path: path, reason: problem) }
+        return decoded.certificates
     }
 }
 

@@ -4,20 +4,44 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
     public let localPart: String
     public let domain: String
 
-    /// Splits at the last `@`. Returns `nil` for text that cannot be an
-    /// addr-spec: no `@`, an empty part, whitespace, control characters or
-    /// angle brackets (a display name was passed).
+    /// Splits at the last `@` and checks the shape of both parts.
+    ///
+    /// Returns `nil` for text that cannot be an addr-spec (RFC 5322 §3.4.1,
+    /// RFC 5321 §4.5.3.1): an empty or over-long part; whitespace or control
+    /// characters; an unquoted `@ < > , ; : [ ] "` in the local part; a local
+    /// part starting or ending with `.` or holding `..` (unless quoted); a domain with an
+    /// empty label or characters other than letters, digits, `-` and non-ASCII
+    /// (IDN), unless it is an address literal in brackets. `*`, `(`, `)` and `\`
+    /// are tolerated in the local part: they occur in real directories, and
+    /// filters escape them.
     public init?(_ text: String) {
         guard let at = text.lastIndex(of: "@") else { return nil }
         let local = String(text[..<at])
         let domain = String(text[text.index(after: at)...])
-        guard !local.isEmpty, !domain.isEmpty, !domain.contains("@") || false else { return nil }
-        let forbidden: (Unicode.Scalar) -> Bool = { scalar in
-            scalar.value < 0x21 || scalar.value == 0x7f || scalar == "<" || scalar == ">"
-        }
-        guard !text.unicodeScalars.contains(where: forbidden), text.utf8.count <= 320 else { return nil }
+        guard !local.isEmpty, local.utf8.count <= 64, !domain.isEmpty, domain.utf8.count <= 255 else { return nil }
+        guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) else { return nil }
+        guard Self.isLocalPart(local), Self.isDomain(domain) else { return nil }
         self.localPart = local
         self.domain = domain
+    }
+
+    private static func isLocalPart(_ local: String) -> Bool {
+        if local.count >= 2 && local.hasPrefix("\"") && local.hasSuffix("\"") { return true }
+        let forbidden: Set<Character> = [" ", "@", "<", ">", ",", ";", ":", "[", "]", "\""]
+        return !local.contains(where: forbidden.contains) && !local.hasPrefix(".") && !local.hasSuffix(".")
+            && !local.contains("..")
+    }
+
+    private static func isDomain(_ domain: String) -> Bool {
+        if domain.hasPrefix("[") && domain.hasSuffix("]") { return domain.count > 2 }
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        return labels.allSatisfy { label in
+            !label.isEmpty && label.utf8.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
+                && label.unicodeScalars.allSatisfy {
+                    $0.value > 0x7f || $0 == "-" || ("a"..."z").contains($0) || ("A"..."Z").contains($0)
+                        || ("0"..."9").contains($0)
+                }
+        }
     }
 
     public var description: String { "\(localPart)@\(domain)" }

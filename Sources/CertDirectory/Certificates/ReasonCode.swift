@@ -11,6 +11,9 @@ public enum ReasonCode: String, Sendable, Hashable, CaseIterable, Codable {
     case legacyEmailAddress = "legacy-email-address"
     /// The entry was found by a `proxyAddresses` alias and the certificate names its primary address.
     case aliasAddress = "alias-address"
+    /// Another entry lists the address only as a `proxyAddresses` alias; it was
+    /// ignored because an entry holds the address as its own.
+    case aliasIgnored = "alias-ignored"
     /// The evaluation time is after notAfter (RFC 5280 §4.1.2.5).
     case expired
     /// The evaluation time is before notBefore (RFC 5280 §4.1.2.5).
@@ -48,6 +51,7 @@ public enum ReasonCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .addressMismatch: "the certificate does not name this address"
         case .legacyEmailAddress: "the address is only in the subject emailAddress (legacy, no rfc822Name)"
         case .aliasAddress: "the entry was found by an alias; the certificate names its primary address"
+        case .aliasIgnored: "an entry holding the address only as an alias was ignored"
         case .expired: "the certificate has expired"
         case .notYetValid: "the certificate is not valid yet"
         case .keyUsage: "keyUsage does not allow this purpose"

@@ -172,7 +172,10 @@ extension LDAPConnection {
             ldap_msgfree(message)
             guard let entry else {
                 // An entry that cannot be decoded must not silently vanish (it would read as "not found").
-                fail(msgid, LDAPError(code: .decodingError, operation: "search", diagnosticMessage: "undecodable entry", uri: uri))
+                fail(
+                    msgid,
+                    LDAPError(
+                        code: .decodingError, operation: "search", diagnosticMessage: "undecodable entry", uri: uri))
                 return
             }
             pending[msgid]?.entries.append(entry)

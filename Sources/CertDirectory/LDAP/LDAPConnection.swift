@@ -84,9 +84,12 @@ public actor LDAPConnection {
     private func open(_ configuration: LDAPConfiguration) throws {
         let scheme = uri.split(separator: ":", maxSplits: 1).first.map { $0.lowercased() } ?? ""
         let encrypted = scheme == "ldaps" || scheme == "ldapi" || configuration.tls.startTLS
-        if case .simple(_, let password) = configuration.bind, !password.value.isEmpty, !encrypted,
-            !configuration.allowPlaintextBind
-        {
+        if case .simple(let dn, let password) = configuration.bind, password.value.isEmpty {
+            // RFC 4513 §5.1.2: a name with no password is an unauthenticated bind, which
+            // some servers accept as anonymous; never send one by accident.
+            throw LDAPConfigurationError("the password for \(dn) is empty (an unauthenticated bind)")
+        }
+        if case .simple = configuration.bind, !encrypted, !configuration.allowPlaintextBind {
             throw LDAPConfigurationError(
                 "refusing to send a password over the unencrypted connection to \(uri); "
                     + "use ldaps://, --starttls, or --allow-plaintext-bind")

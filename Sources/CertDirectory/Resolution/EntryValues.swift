@@ -54,16 +54,14 @@ struct EntryValues: Sendable {
         {
             for (index, value) in attribute.values.enumerated() {
                 let source = ValueSource(uri: uri, dn: entry.dn, attribute: attribute.description, index: index)
-                switch Self.decode(value) {
-                case .success(let certificates):
-                    rawValues.append((attribute.type, value, certificates.map(\.sha256)))
-                    for certificate in certificates where seen.insert(certificate.sha256).inserted {
-                        self.certificates.append(Found(certificate: certificate, source: source))
-                    }
-                case .failure(let error):
-                    rawValues.append((attribute.type, value, []))
+                let decoded = Self.decode(value)
+                rawValues.append((attribute.type, value, decoded.certificates.map(\.sha256)))
+                for certificate in decoded.certificates where seen.insert(certificate.sha256).inserted {
+                    self.certificates.append(Found(certificate: certificate, source: source))
+                }
+                if let problem = decoded.problem {
                     malformed.append(
-                        Malformed(sha256: SHA256.hash(data: value).hexString, source: source, reason: error.reason))
+                        Malformed(sha256: SHA256.hash(data: value).hexString, source: source, reason: problem))
                 }
             }
         }
@@ -72,25 +70,31 @@ struct EntryValues: Sendable {
     /// The entry's primary address: the first `mail` value, else the `SMTP:` proxy address.
     var primaryAddress: String? { mail.first ?? smtpAddresses.first }
 
+    /// What one directory value holds.
+    struct Decoded {
+        var certificates: [ParsedCertificate]
+        /// Why (part of) the value could not be read; `nil` when all of it was.
+        var problem: String?
+    }
+
     /// A value is a DER certificate or a PKCS#7 bundle, whatever attribute it is
-    /// in: directories in the field mix them up.
-    static func decode(_ value: [UInt8]) -> Result<[ParsedCertificate], CertificateParseError> {
-        if value.isEmpty { return .failure(CertificateParseError(reason: "empty value")) }
-        if let certificate = try? ParsedCertificate(der: value) { return .success([certificate]) }
-        if let bundle = CMSCertificates.certificates(in: value) {
-            var parsed: [ParsedCertificate] = []
-            for der in bundle {
-                guard let certificate = try? ParsedCertificate(der: der) else {
-                    return .failure(
-                        CertificateParseError(reason: "a certificate inside the PKCS#7 bundle cannot be parsed"))
-                }
-                parsed.append(certificate)
-            }
-            if parsed.isEmpty {
-                return .failure(CertificateParseError(reason: "the PKCS#7 bundle holds no certificate"))
-            }
-            return .success(parsed)
+    /// in: directories in the field mix them up. A bundle with one bad
+    /// certificate still yields the good ones, and reports the problem.
+    static func decode(_ value: [UInt8]) -> Decoded {
+        if value.isEmpty { return Decoded(certificates: [], problem: "empty value") }
+        if let certificate = try? ParsedCertificate(der: value) { return Decoded(certificates: [certificate]) }
+        guard let bundle = CMSCertificates.certificates(in: value) else {
+            return Decoded(certificates: [], problem: "neither a DER certificate nor a PKCS#7 SignedData")
         }
-        return .failure(CertificateParseError(reason: "neither a DER certificate nor a PKCS#7 SignedData"))
+        let parsed = bundle.compactMap { try? ParsedCertificate(der: $0) }
+        if bundle.isEmpty { return Decoded(certificates: [], problem: "the PKCS#7 bundle holds no certificate") }
+        if parsed.count < bundle.count {
+            return Decoded(
+                certificates: parsed,
+                problem:
+                    "\(bundle.count - parsed.count) of the \(bundle.count) certificates in the PKCS#7 bundle cannot be parsed"
+            )
+        }
+        return Decoded(certificates: parsed)
     }
 }

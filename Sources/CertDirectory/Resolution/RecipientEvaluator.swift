@@ -26,8 +26,9 @@ struct RecipientEvaluator: Sendable {
             let ignored = all.filter { !holdsAsPrimary(wanted, $0) }.map(\.dn)
             warnings.append(
                 Finding(
-                    .ambiguousEntries,
-                    "ignored \(ignored.joined(separator: "; ")): \(address) is only an alias there, and another entry's own address"))
+                    .aliasIgnored,
+                    "ignored \(ignored.joined(separator: "; ")): \(address) is only an alias there, and another entry's own address"
+                ))
         }
         // Every certificate the answer carries may complete a path (RFC 5280 §6 leaves
         // the source of intermediates open); bundles often carry the issuing CA.
@@ -63,12 +64,11 @@ struct RecipientEvaluator: Sendable {
             return Resolution(address: address, status: .notFound, warnings: warnings)
         }
         let entriesWithFit = fitPerEntry.filter { !$0.isEmpty }
-        if entries.count > 1 {
+        if values.count > 1 {
             warnings.append(
-                Finding(.ambiguousEntries, "\(entries.count) entries have this address: \(dns.joined(separator: "; "))")
-            )
+                Finding(.ambiguousEntries, "\(values.count) entries have this address: \(dns.joined(separator: "; "))"))
         }
-        if entries.count > 1 && entriesWithFit.count != 1 {
+        if values.count > 1 && entriesWithFit.count != 1 {
             return Resolution(
                 address: address, status: .ambiguous, candidates: candidates, warnings: warnings, entries: dns)
         }

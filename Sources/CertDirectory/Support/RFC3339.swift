@@ -10,6 +10,7 @@ public enum RFC3339 {
     /// Parses `2026-11-29T15:00:00Z`, also with fractional seconds or a numeric offset.
     /// - Returns: `nil` for anything else.
     public static func parse(_ text: String) -> Date? {
+        let text = text.uppercased()  // RFC 3339 §5.6 allows lowercase t and z
         if let date = try? Date.ISO8601FormatStyle().parse(text) { return date }
         return try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)
     }

@@ -44,22 +44,21 @@ struct Resolve: AsyncParsableCommand {
         let logger = CLILogging.logger(verbose: verbose)
         do {
             let settings = try EffectiveSettings.make(directory, checking)
-            for warning in settings.warnings { Console.error("certdir: warning: \(warning)\n") }
+            for warning in settings.warnings { Console.fail("warning: \(warning)") }
             let resolver = Resolver(
                 directory: settings.directory, validator: settings.validator, intermediates: settings.intermediates,
                 logger: logger)
             let report = try await resolver.resolve(addresses, at: settings.time)
-            if !verbose { for attempt in report.failedOver { Console.error("certdir: failed over: \(attempt)\n") } }
-            if explain || verbose { Console.error("certdir: answered by \(report.uri)\n") }
-            try write(report.results, explain: explain)
-            let status = report.results.map(ResolveExit.status).min() ?? .ok
-            for resolution in report.results where resolution.status != .ok && !explain {
-                Console.error("certdir: \(resolution.address): \(ResolveExit.summary(resolution))\n")
+            if !verbose { for attempt in report.failedOver { Console.fail("failed over: \(attempt)") } }
+            if explain || verbose { Console.fail("answered by \(report.uri)") }
+            var status = report.results.map(ResolveExit.status).min() ?? .ok
+            for resolution in report.results {
+                status = min(status, try write(resolution))
+                if resolution.status != .ok && !explain {
+                    Console.fail("\(resolution.address): \(ResolveExit.summary(resolution))")
+                }
             }
             if status != .ok { throw status.exitCode }
-        } catch let error as CLIError {
-            Console.fail(error.description)
-            throw error.status.exitCode
         } catch let error as ExitCode {
             throw error
         } catch {
@@ -69,28 +68,29 @@ struct Resolve: AsyncParsableCommand {
         }
     }
 
-    private func write(_ results: [Resolution], explain: Bool) throws {
-        for resolution in results {
-            if explain { Console.error(Explanation.text(for: resolution)) }
-            switch format {
-            case .json:
-                Console.out(ResolutionJSON.line(resolution) + "\n")
-            case .pem, .der:
-                guard let chosen = resolution.chosen?.certificate else { continue }
-                if let out {
-                    let name = "\(chosen.sha256).\(format.rawValue)"
-                    let bytes = format == .pem ? Array(chosen.pem.utf8) : chosen.der
-                    do {
-                        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-                        try OutputFile.write(bytes, to: out + "/" + name)
-                    } catch {
-                        throw CLIError(.ioError, "cannot write \(out)/\(name): \(error)")
-                    }
-                    if explain { Console.error("  wrote \(out)/\(name)\n") }
-                } else {
-                    Console.out(chosen.pem)
-                }
+    /// Writes one resolution. A file that cannot be written is reported and
+    /// the other addresses still go out (exit 74); a failing stdout stops all.
+    private func write(_ resolution: Resolution) throws -> ExitStatus {
+        if explain { Console.error(Explanation.text(for: resolution)) }
+        switch format {
+        case .json:
+            try Console.out(ResolutionJSON.line(resolution) + "\n")
+        case .pem, .der:
+            guard let chosen = resolution.chosen?.certificate else { return .ok }
+            guard let out else {
+                try Console.out(chosen.pem)
+                return .ok
+            }
+            let path = out + "/" + "\(chosen.sha256).\(format.rawValue)"
+            do {
+                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                try OutputFile.write(format == .pem ? Array(chosen.pem.utf8) : chosen.der, to: path)
+                if explain { Console.error("  wrote \(path)\n") }
+            } catch {
+                Console.fail("\(resolution.address): cannot write \(path): \(error)")
+                return .ioError
             }
         }
+        return .ok
     }
 }

@@ -1,3 +1,4 @@
+import CertDirectory
 import Foundation
 import TOMLKit
 
@@ -54,9 +55,9 @@ struct ConfigFile {
         }
         let text: String
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            text = String(decoding: try InputFile.read(path: path), as: UTF8.self)
         } catch {
-            throw CLIError(.config, "cannot read config file \(path): \(error.localizedDescription)")
+            throw CLIError(.config, "config file: \(error)")
         }
         do {
             return try parse(TOMLTable(string: text), path: path)
@@ -106,13 +107,17 @@ struct ConfigFile {
         case "starttls": settings.starttls = try bool(value, key, path)
         case "tls-ca-file": settings.tlsCAFile = try string(value, key, path)
         case "allow-plaintext-bind": settings.allowPlaintextBind = try bool(value, key, path)
-        case "network-timeout": settings.networkTimeout = try number(value, key, path)
-        case "timeout": settings.timeout = try number(value, key, path)
+        case "network-timeout": settings.networkTimeout = try seconds(value, key, path)
+        case "timeout": settings.timeout = try seconds(value, key, path)
         case "global-catalog": settings.globalCatalog = try bool(value, key, path)
         case "trust-anchors", "trust-anchor": settings.trustAnchors = try strings(value, key, path)
         case "intermediates": settings.intermediates = try strings(value, key, path)
         case "strict-local-part": settings.strictLocalPart = try bool(value, key, path)
-        case "min-rsa-bits": settings.minRSABits = try number(value, key, path).map(Int.init)
+        case "min-rsa-bits":
+            guard let bits = value.int, (512...16384).contains(bits) else {
+                throw CLIError(.config, "\(path): min-rsa-bits must be a whole number from 512 to 16384")
+            }
+            settings.minRSABits = bits
         case "password":
             throw CLIError(
                 .config, "\(path): passwords do not belong in the config file; use password-file or password-env")
@@ -141,9 +146,12 @@ struct ConfigFile {
         return flag
     }
 
-    private static func number(_ value: TOMLValueConvertible, _ key: String, _ path: String) throws -> Double? {
-        if let integer = value.int { return Double(integer) }
-        if let double = value.double { return double }
-        throw CLIError(.config, "\(path): \(key) must be a number")
+    /// A timeout: seconds, more than 0 and at most a day, as for the flags.
+    private static func seconds(_ value: TOMLValueConvertible, _ key: String, _ path: String) throws -> Double {
+        let number = value.int.map(Double.init) ?? value.double
+        guard let number, number.isFinite, number >= 0.001, number <= 86_400 else {
+            throw CLIError(.config, "\(path): \(key) must be seconds between 0.001 and 86400")
+        }
+        return number
     }
 }

@@ -48,6 +48,14 @@ struct EffectiveSettings {
         } else {
             bind = .anonymous
         }
+        if let caFile = pick(options.tlsCAFile, \.tlsCAFile) {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: caFile, isDirectory: &isFolder), !isFolder.boolValue,
+                FileManager.default.isReadableFile(atPath: caFile)
+            else {
+                throw CLIError(.config, "--tls-ca-file \(caFile): not a readable file")
+            }
+        }
         let tls = LDAPConfiguration.TLSConfiguration(
             startTLS: options.starttls || (pick(nil, \.starttls) ?? false), caFile: pick(options.tlsCAFile, \.tlsCAFile)
         )

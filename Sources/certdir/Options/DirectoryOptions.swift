@@ -46,7 +46,7 @@ struct DirectoryOptions: ParsableArguments {
         if passwordFile != nil && passwordEnv != nil {
             throw ValidationError("give --password-file or --password-env, not both")
         }
-        for value in [networkTimeout, timeout].compactMap({ $0 }) where !(value > 0 && value <= 86_400) {
+        for value in [networkTimeout, timeout].compactMap({ $0 }) where !(value >= 0.001 && value <= 86_400) {
             throw ValidationError("timeouts are seconds between 0 and 86400")
         }
         if bindDN == nil && (passwordFile != nil || passwordEnv != nil) {

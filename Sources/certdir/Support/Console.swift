@@ -1,18 +1,60 @@
 import Foundation
 
-/// Unbuffered writes to stdout and stderr: each call is one `write(2)`, so a
-/// pipeline sees complete records and nothing is lost if the process dies.
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Unbuffered writes to stdout and stderr: each call is one `write(2)` loop, so
+/// a pipeline sees complete records and nothing is lost if the process dies.
 enum Console {
-    static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+    /// Writes to stdout.
+    /// - Throws: ``CLIError`` with status 74 when stdout cannot be written
+    ///   (disk full, closed pipe): the caller must not report success.
+    static func out(_ text: String) throws {
+        guard writeAll(STDOUT_FILENO, text) else {
+            throw CLIError(.ioError, "cannot write to standard output: \(String(cString: strerror(errno)))")
+        }
     }
 
+    /// Writes to stderr; a failure there has nowhere to be reported and is ignored.
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        _ = writeAll(STDERR_FILENO, text)
     }
 
-    /// Prints `certdir: message` on stderr.
+    /// Prints `certdir: message` on stderr, one line, control characters escaped.
     static func fail(_ message: String) {
-        error("certdir: \(message)\n")
+        error("certdir: \(message.terminalSafe)\n")
+    }
+
+    private static func writeAll(_ descriptor: Int32, _ text: String) -> Bool {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            bytes = bytes.dropFirst(written)
+        }
+        return true
+    }
+}
+
+extension String {
+    /// The text with control characters (C0, DEL, C1) shown as `\u{…}` escapes,
+    /// for directory data (DNs, server messages) written to a terminal: an entry
+    /// must not be able to forge lines or send escape sequences.
+    var terminalSafe: String {
+        var out = ""
+        for scalar in unicodeScalars {
+            if scalar.value < 0x20 || (0x7f...0x9f).contains(scalar.value) {
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }

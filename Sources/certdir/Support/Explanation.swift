@@ -40,6 +40,6 @@ enum Explanation {
         if resolution.status == .ok {
             lines.append("  revocation: not checked (certdir does not check CRLs yet)")
         }
-        return lines.joined(separator: "\n") + "\n"
+        return lines.map(\.terminalSafe).joined(separator: "\n") + "\n"
     }
 }

@@ -13,18 +13,22 @@ import Foundation
 enum PasswordSource {
     static func read(file: String?, environmentVariable: String?, bindDN: String) throws -> Secret {
         if let file {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw CLIError(.config, "cannot read password file \(file)")
+            let bytes: [UInt8]
+            do {
+                bytes = try InputFile.read(path: file)
+            } catch {
+                throw CLIError(.config, "--password-file: \(error)")
             }
-            let text = String(decoding: data, as: UTF8.self)
-            return Secret(
-                String(text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""))
+            // The first line, without its line ending (CRLF too).
+            let line = bytes.prefix { $0 != 0x0a }
+            let text = String(decoding: line.last == 0x0d ? line.dropLast() : line, as: UTF8.self)
+            return try nonEmpty(Secret(text), bindDN: bindDN)
         }
         if let variable = environmentVariable {
             guard let value = ProcessInfo.processInfo.environment[variable] else {
                 throw CLIError(.config, "environment variable \(variable) is not set")
             }
-            return Secret(value)
+            return try nonEmpty(Secret(value), bindDN: bindDN)
         }
         guard isatty(STDIN_FILENO) == 1 else {
             throw CLIError(
@@ -33,6 +37,15 @@ enum PasswordSource {
         guard let entered = getpass("Password for \(bindDN): ") else {
             throw CLIError(.usage, "no password entered")
         }
-        return Secret(String(cString: entered))
+        return try nonEmpty(Secret(String(cString: entered)), bindDN: bindDN)
+    }
+
+    /// A DN with an empty password is an unauthenticated bind (RFC 4513 §5.1.2):
+    /// some servers treat it as anonymous, so it is refused rather than sent.
+    private static func nonEmpty(_ secret: Secret, bindDN: String) throws -> Secret {
+        guard !secret.value.isEmpty else {
+            throw CLIError(.config, "the password for \(bindDN) is empty (an unauthenticated bind, RFC 4513 §5.1.2)")
+        }
+        return secret
     }
 }

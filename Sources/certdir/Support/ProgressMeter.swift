@@ -39,6 +39,6 @@ enum ExportSummary {
         if !progress.referrals.isEmpty {
             lines.append("  referrals not followed: \(progress.referrals.joined(separator: ", "))")
         }
-        return lines.map { "certdir: \($0)\n" }.joined()
+        return lines.map { "certdir: \($0.terminalSafe)\n" }.joined()
     }
 }

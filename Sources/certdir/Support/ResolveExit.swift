@@ -39,6 +39,9 @@ enum ResolveExit {
         case let error as MalformedAddressError:
             return (.dataError, error.description)
         case let error as LDAPError:
+            if error.operation.hasPrefix("bind") && !error.code.isUnreachable && error.tlsFailure == nil {
+                return (.noPermission, "the bind was refused: \(error)")
+            }
             if error.code == .operationsError || error.code.isAccessDenied {
                 let hint =
                     error.code == .operationsError || error.code == .strongerAuthRequired

@@ -86,8 +86,9 @@ private func watchdogAdd(
 }
 
 /// `lc_del`: called before the socket is closed (and with no Sockbuf when the handle is freed).
-private func watchdogDelete(_ ld: OpaquePointer?, _ sockbuf: OpaquePointer?, _ context: UnsafeMutablePointer<ldap_conncb>?)
-{
+private func watchdogDelete(
+    _ ld: OpaquePointer?, _ sockbuf: OpaquePointer?, _ context: UnsafeMutablePointer<ldap_conncb>?
+) {
     guard let argument = context?.pointee.lc_arg else { return }
     Unmanaged<ConnectWatchdog>.fromOpaque(argument).takeUnretainedValue().closing()
 }

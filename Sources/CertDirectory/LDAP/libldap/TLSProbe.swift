@@ -23,7 +23,9 @@ enum TLSProbe {
         } catch {
             return nil
         }
-        if let deadline = LDAPConnection.connectDeadline(configuration.timeouts) { handle.watchdog.arm(after: deadline) }
+        if let deadline = LDAPConnection.connectDeadline(configuration.timeouts) {
+            handle.watchdog.arm(after: deadline)
+        }
         let rc: Int32 =
             uri.lowercased().hasPrefix("ldaps:")
             ? ldap_connect(handle.ld) : ldap_start_tls_s(handle.ld, nil, nil)
