@@ -48,6 +48,18 @@ struct ResolveCommandTests {
         #expect(sha256Hex(Array(der)) == expected)
     }
 
+    @Test("--from reads addresses from stdin, after those on the command line")
+    func addressesFromStdin() throws {
+        let outcome = try CertDirProcess.run(
+            common + ["--format", "json", "--from", "-", "alice@example.com"],
+            stdin: "# recipients\nec@example.com\n\n  dual@example.com  \n")
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let addresses = outcome.stdout.split(separator: "\n").compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["address"] as? String
+        }
+        #expect(addresses == ["alice@example.com", "ec@example.com", "dual@example.com"])
+    }
+
     @Test("--format json writes one object per address")
     func jsonLines() throws {
         let outcome = try CertDirProcess.run(common + ["--format", "json", "alice@example.com", "nobody@example.com"])

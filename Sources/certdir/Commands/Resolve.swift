@@ -31,11 +31,14 @@ struct Resolve: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Log connection details on stderr.")
     var verbose = false
 
+    @Option(name: .customLong("from"), help: "Read more addresses from this file, one per line (- for stdin).")
+    var addressFile: String?
+
     @Argument(help: "Mail addresses (RFC 5322 addr-spec).")
-    var addresses: [String]
+    var addresses: [String] = []
 
     func validate() throws {
-        if addresses.isEmpty { throw ValidationError("give at least one address") }
+        if addresses.isEmpty && addressFile == nil { throw ValidationError("give at least one address, or --from FILE") }
         if format == .der && out == nil { throw ValidationError("--format der needs --out DIR") }
         if format == .json && out != nil { throw ValidationError("--out applies to --format pem and der") }
     }
@@ -48,7 +51,7 @@ struct Resolve: AsyncParsableCommand {
             let resolver = Resolver(
                 directory: settings.directory, validator: settings.validator, intermediates: settings.intermediates,
                 logger: logger)
-            let report = try await resolver.resolve(addresses, at: settings.time)
+            let report = try await resolver.resolve(addresses + readAddressFile(), at: settings.time)
             if !verbose { for attempt in report.failedOver { Console.fail("failed over: \(attempt)") } }
             if explain || verbose { Console.fail("answered by \(report.uri)") }
             var status = report.results.map(ResolveExit.status).min() ?? .ok
@@ -66,6 +69,20 @@ struct Resolve: AsyncParsableCommand {
             Console.fail(message)
             throw status.exitCode
         }
+    }
+
+    /// The addresses of `--from`: one per line, blank lines and `#` comments skipped.
+    /// Thousands of addresses parse faster this way than as arguments.
+    private func readAddressFile() throws -> [String] {
+        guard let addressFile else { return [] }
+        let bytes: [UInt8]
+        do {
+            bytes = try InputFile.read(path: addressFile)
+        } catch {
+            throw CLIError(.dataError, "--from: \(error)")
+        }
+        return String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
     }
 
     /// Writes one resolution. A file that cannot be written is reported and
