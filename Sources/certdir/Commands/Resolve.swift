@@ -38,7 +38,9 @@ struct Resolve: AsyncParsableCommand {
     var addresses: [String] = []
 
     func validate() throws {
-        if addresses.isEmpty && addressFile == nil { throw ValidationError("give at least one address, or --from FILE") }
+        if addresses.isEmpty && addressFile == nil {
+            throw ValidationError("give at least one address, or --from FILE")
+        }
         if format == .der && out == nil { throw ValidationError("--format der needs --out DIR") }
         if format == .json && out != nil { throw ValidationError("--out applies to --format pem and der") }
     }
