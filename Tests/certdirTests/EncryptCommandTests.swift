@@ -146,6 +146,39 @@ struct EncryptCommandTests {
         }
     }
 
+    @Test("gpgsm opens it too (RSA, PKCS #1 v1.5, AES-256-CBC: what gpgsm 2.2 supports)")
+    func gpgsm() throws {
+        let home = folder.appendingPathComponent("gnupg")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        chmod(home.path, 0o700)
+        try "allow-loopback-pinentry\n".write(
+            to: home.appendingPathComponent("gpg-agent.conf"), atomically: true, encoding: .utf8)
+        defer { _ = try? runTool("env", ["GNUPGHOME=\(home.path)", "gpgconf", "--kill", "gpg-agent"]) }
+        let (key, cert) = try keyPair(for: "alice@example.com")
+        let p12 = folder.appendingPathComponent("alice.p12").path
+        // gpgsm 2.2 reads only the legacy PKCS #12 algorithms.
+        let exported = try runTool(
+            "openssl",
+            [
+                "pkcs12", "-export", "-inkey", key, "-in", cert, "-passout", "pass:", "-certpbe", "PBE-SHA1-3DES",
+                "-keypbe", "PBE-SHA1-3DES", "-macalg", "sha1", "-out", p12,
+            ])
+        #expect(exported.status == 0, "\(exported.stderr)")
+        let loopback = ["--batch", "--pinentry-mode", "loopback", "--passphrase", ""]
+        let imported = try runTool("env", ["GNUPGHOME=\(home.path)", "gpgsm"] + loopback + ["--import", p12])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let outcome = try CertDirProcess.run(
+            common + ["--to", "alice@example.com"], stdin: "To: alice@example.com\n\nhello gpgsm\n")
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let base64 = outcome.stdout.components(separatedBy: "\n\n").dropFirst().joined(separator: "\n\n")
+        let p7m = folder.appendingPathComponent("message.p7m")
+        try #require(Data(base64Encoded: base64, options: .ignoreUnknownCharacters)).write(to: p7m)
+        let decrypted = try runTool(
+            "env", ["GNUPGHOME=\(home.path)", "gpgsm"] + loopback + ["--disable-crl-checks", "--decrypt", p7m.path])
+        #expect(decrypted.status == 0, "\(decrypted.stderr)")
+        #expect(String(decoding: decrypted.stdout, as: UTF8.self) == "\r\nhello gpgsm\r\n")
+    }
+
     @Test("RSA-OAEP key transport opens with openssl")
     func oaep() throws {
         let output = folder.appendingPathComponent("oaep.eml")
