@@ -14,9 +14,14 @@ public protocol ExportSink: AnyObject {
     func finish() throws
     /// Removes whatever was staged.
     func discard()
+    /// True when records go straight to a device, pipe or stdout as they come,
+    /// so a failed export may have written part of its output there.
+    var isStreaming: Bool { get }
 }
 
 extension ExportSink {
+    public var isStreaming: Bool { false }
+
     public func holder(_ holder: ExportRecord.Holder, of sha256: String) throws {}
     public func entry(dn: String, values: [(attribute: String, value: [UInt8], usable: Bool)]) throws {}
 }

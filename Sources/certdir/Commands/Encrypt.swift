@@ -52,15 +52,7 @@ struct Encrypt: AsyncParsableCommand {
     }
 
     func run() async throws {
-        do {
-            try await encrypt()
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            let (status, message) = ResolveExit.classify(error)
-            Console.fail(message)
-            throw status.exitCode
-        }
+        try await ResolveExit.guarded { try await encrypt() }
     }
 
     private func encrypt() async throws {

@@ -55,9 +55,9 @@ struct Export: AsyncParsableCommand {
     }
 
     func run() async throws {
-        do {
+        try await ResolveExit.guarded {
             let settings = try EffectiveSettings.make(directory, checking)
-            for warning in settings.warnings { Console.error("certdir: warning: \(warning)\n") }
+            for warning in settings.warnings { Console.fail("warning: \(warning)") }
             let sink = try makeSink(out ?? "-")
             let exporter = DirectoryExporter(
                 directory: settings.directory, validator: settings.validator, intermediates: settings.intermediates,
@@ -66,19 +66,15 @@ struct Export: AsyncParsableCommand {
                 scope: scope, filter: filter.map(LDAPFilter.init(rawValue:)), pageSize: pageSize,
                 onlyUsable: onlyUsable, time: settings.time)
             let meter = ProgressMeter(enabled: !quiet && isatty(STDERR_FILENO) == 1)
-            let result = try await exporter.run(options, into: sink) { meter.update($0) }
-            meter.finish()
-            Console.error(ExportSummary.text(result))
-        } catch let error as ExportInterruptedError {
-            Console.fail(error.description)
-            Console.fail("nothing was written to \(out ?? "stdout")")
-            throw ExportExit.status(error.cause).exitCode
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            let (status, message) = ResolveExit.classify(error)
-            Console.fail(message)
-            throw status.exitCode
+            do {
+                let result = try await exporter.run(options, into: sink) { meter.update($0) }
+                meter.finish()
+                Console.error(ExportSummary.text(result))
+            } catch {
+                meter.finish()
+                if !sink.isStreaming { Console.fail("nothing was written to \(out ?? "-")") }
+                throw error
+            }
         }
     }
 
@@ -95,13 +91,5 @@ struct Export: AsyncParsableCommand {
         } catch {
             throw CLIError(.ioError, "\(error)")
         }
-    }
-}
-
-/// Exit statuses for an interrupted export.
-enum ExportExit {
-    static func status(_ error: LDAPError) -> ExitStatus {
-        if error.code == .sizeLimitExceeded || error.code == .adminLimitExceeded { return .tempFail }
-        return ResolveExit.classify(error).status
     }
 }

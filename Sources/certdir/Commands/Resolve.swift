@@ -47,7 +47,7 @@ struct Resolve: AsyncParsableCommand {
 
     func run() async throws {
         let logger = CLILogging.logger(verbose: verbose)
-        do {
+        try await ResolveExit.guarded {
             let settings = try EffectiveSettings.make(directory, checking)
             for warning in settings.warnings { Console.fail("warning: \(warning)") }
             let resolver = Resolver(
@@ -64,12 +64,6 @@ struct Resolve: AsyncParsableCommand {
                 }
             }
             if status != .ok { throw status.exitCode }
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            let (status, message) = ResolveExit.classify(error)
-            Console.fail(message)
-            throw status.exitCode
         }
     }
 

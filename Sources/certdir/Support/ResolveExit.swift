@@ -1,3 +1,4 @@
+import ArgumentParser
 import CertDirectory
 
 /// Maps outcomes and errors to exit statuses and one-line messages.
@@ -25,9 +26,28 @@ enum ResolveExit {
         }
     }
 
-    /// The exit status and message for an error that stopped a lookup.
+    /// Runs a command body; any error but an `ExitCode` is reported in one line
+    /// on stderr and becomes its exit status. The one error exit of every command.
+    static func guarded(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            let (status, message) = classify(error)
+            Console.fail(message)
+            throw status.exitCode
+        }
+    }
+
+    /// The exit status and message for an error that stopped a command.
     static func classify(_ error: any Error) -> (status: ExitStatus, message: String) {
         switch error {
+        case let error as ExportInterruptedError:
+            let cause = error.cause.code
+            let status: ExitStatus =
+                cause == .sizeLimitExceeded || cause == .adminLimitExceeded ? .tempFail : classify(error.cause).status
+            return (status, error.description)
         case let error as CLIError:
             return (error.status, error.description)
         case let error as DirectoryUnavailableError:

@@ -38,6 +38,7 @@ public final class LDIFSink: ExportSink {
 
     public func finish() throws { try output.commit() }
     public func discard() { output.discard() }
+    public var isStreaming: Bool { !output.isStaged }
 
     /// `name: value`, or `name:: base64` when the value is not a SAFE-STRING (RFC 2849), folded at 76 columns.
     static func line(_ name: String, _ value: [UInt8], forceBase64: Bool = false) -> String {

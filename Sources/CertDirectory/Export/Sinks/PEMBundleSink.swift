@@ -11,4 +11,5 @@ public final class PEMBundleSink: ExportSink {
 
     public func finish() throws { try output.commit() }
     public func discard() { output.discard() }
+    public var isStreaming: Bool { !output.isStaged }
 }
