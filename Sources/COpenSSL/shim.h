@@ -32,4 +32,7 @@ static inline void copenssl_free(void *pointer) { OPENSSL_free(pointer); }
 // XN_FLAG_RFC2253 is a macro built from other macros with casts.
 static inline unsigned long copenssl_xn_flag_rfc2253(void) { return XN_FLAG_RFC2253; }
 
+// PKCS12_parse and d2i_PKCS12, for reading a PKCS#12 file (PKCS12File.swift).
+#include <openssl/pkcs12.h>
+
 #endif

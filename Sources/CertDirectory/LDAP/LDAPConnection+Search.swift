@@ -85,28 +85,27 @@ extension LDAPConnection {
         return control
     }
 
-    private func makeTimer(msgid: Int32, after timeout: Duration) -> any DispatchSourceTimer {
+    /// A timer that fails operation `msgid` with `error` (and abandons it) when
+    /// `timeout` passes without its result.
+    func makeTimer(msgid: Int32, after timeout: Duration, error: LDAPError? = nil) -> any DispatchSourceTimer {
+        let failure =
+            error
+            ?? LDAPError(
+                code: .timeout, operation: "search", diagnosticMessage: "no answer within the operation timeout",
+                uri: uri)
         let timer = DispatchSource.makeTimerSource(queue: executorQueue)
         let (seconds, attoseconds) = timeout.components
         timer.schedule(
             deadline: .now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)))
         timer.setEventHandler { [weak self] in
-            self?.assumeIsolated { $0.expire(msgid) }
+            self?.assumeIsolated { $0.fail(msgid, failure) }
         }
         timer.resume()
         return timer
     }
 
-    private func expire(_ msgid: Int32) {
-        fail(
-            msgid,
-            LDAPError(
-                code: .timeout, operation: "search", diagnosticMessage: "no answer within the operation timeout",
-                uri: uri))
-    }
-
-    /// Abandons one search (RFC 4511 §4.11) and resumes its caller with `error`.
-    private func fail(_ msgid: Int32, _ error: LDAPError) {
+    /// Abandons one operation (RFC 4511 §4.11) and resumes its caller with `error`.
+    func fail(_ msgid: Int32, _ error: LDAPError) {
         guard let entry = pending.removeValue(forKey: msgid) else { return }
         entry.timer?.cancel()
         if handle.pointer != nil { ldap_abandon_ext(handle.ld, msgid, nil, nil) }
@@ -189,7 +188,7 @@ extension LDAPConnection {
         case cldap_res_search_reference():
             pending[msgid]?.referrals += LDAPMessageDecoder.references(handle.ld, message)
             ldap_msgfree(message)
-        case cldap_res_search_result():
+        case cldap_res_search_result(), cldap_res_modify():  // a modify result is an LDAPResult too
             let done = LDAPMessageDecoder.result(handle.ld, message)  // frees the message
             guard let search = pending.removeValue(forKey: msgid) else { return }
             search.timer?.cancel()

@@ -32,6 +32,17 @@ public struct LDAPResultCode: RawRepresentable, Hashable, Sendable, CustomString
     public static let unwillingToPerform = LDAPResultCode(rawValue: 53)
     public static let other = LDAPResultCode(rawValue: 80)
 
+    /// RFC 4511 §4.1.9: a critical control the server does not support.
+    public static let unavailableCriticalExtension = LDAPResultCode(rawValue: 12)
+    /// RFC 4511 §4.1.9: the attribute has no rule to match the value with.
+    public static let inappropriateMatching = LDAPResultCode(rawValue: 18)
+    /// RFC 4511 §4.1.9: a value being added is there already.
+    public static let attributeOrValueExists = LDAPResultCode(rawValue: 20)
+    /// RFC 4511 §4.1.9: the change would break the entry's object class rules.
+    public static let objectClassViolation = LDAPResultCode(rawValue: 65)
+    /// RFC 4528 §3: the assertion of an assertion control is false; nothing was changed.
+    public static let assertionFailed = LDAPResultCode(rawValue: 122)
+
     // libldap client-side codes (ldap.h)
     public static let serverDown = LDAPResultCode(rawValue: -1)
     public static let localError = LDAPResultCode(rawValue: -2)
