@@ -21,9 +21,12 @@ public enum InputFile {
             descriptor = STDIN_FILENO
         }
         defer { if descriptor != STDIN_FILENO { close(descriptor) } }
-        var info = stat()
         var capacity = 1 << 16
-        if fstat(descriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG { capacity = Int(info.st_size) + 1 }
+        if let path, path != "-", let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            attributes[.type] as? FileAttributeType == .typeRegular, let size = attributes[.size] as? Int
+        {
+            capacity = size + 1
+        }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(capacity)
         var chunk = [UInt8](repeating: 0, count: 1 << 20)

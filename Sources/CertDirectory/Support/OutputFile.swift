@@ -31,11 +31,13 @@ public final class OutputFile {
             temporary = nil
             return
         }
-        var info = stat()
-        if stat(path, &info) == 0 {
-            let type = info.st_mode & S_IFMT
-            if type == S_IFDIR { throw OutputFileError(path: path, reason: "is a folder") }
-            if type != S_IFREG {
+        // Follows a symbolic link, as open(2) would: a link to /dev/null is a device.
+        if let type = try? FileManager.default.attributesOfItem(
+            atPath: URL(fileURLWithPath: path).resolvingSymlinksInPath().path)[.type]
+            as? FileAttributeType
+        {
+            if type == .typeDirectory { throw OutputFileError(path: path, reason: "is a folder") }
+            if type != .typeRegular && type != .typeSymbolicLink {
                 descriptor = open(path, O_WRONLY | O_CLOEXEC)
                 guard descriptor >= 0 else { throw OutputFileError(path: path, errno: errno) }
                 temporary = nil
