@@ -38,27 +38,26 @@ public struct DirectoryExporter: Sendable {
     ) async throws -> ExportProgress {
         let state = ExportState(sink: sink, onlyUsable: options.onlyUsable)
         do {
-            let (connection, _) = try await DirectoryConnector.connect(directory, logger: logger)
-            defer { Task { await connection.close() } }
-            // Verify each local intermediate once; leaves then chain to it directly.
-            let fast = validator.promotingVerifiedCAs(intermediates, at: options.time)
-            let checker = PageChecker(
-                validator: fast, intermediates: intermediates, time: options.time, uri: connection.uri)
-            let base = try await DirectoryConnector.base(directory, for: connection)
-            let request = SearchRequest(
-                base: base, scope: options.scope, filter: options.effectiveFilter,
-                attributes: ["mail", "proxyAddresses"] + RecipientSearch.certificateAttributes)
-            do {
-                try await connection.pagedSearch(request, pageSize: options.pageSize) { entries, referrals in
-                    let checked = await checker.check(entries)
-                    try state.consume(checked, referrals: referrals)
-                    progress(state.progress)
-                    return true
+            try await DirectoryConnector.withConnection(directory, logger: logger) { connection, _ in
+                // Verify each local intermediate once; leaves then chain to it directly.
+                let fast = validator.promotingVerifiedCAs(intermediates, at: options.time)
+                let checker = PageChecker(
+                    validator: fast, intermediates: intermediates, time: options.time, uri: connection.uri)
+                let base = try await DirectoryConnector.base(directory, for: connection)
+                let request = SearchRequest(
+                    base: base, scope: options.scope, filter: options.effectiveFilter,
+                    attributes: ["mail", "proxyAddresses"] + RecipientSearch.certificateAttributes)
+                do {
+                    try await connection.pagedSearch(request, pageSize: options.pageSize) { entries, referrals in
+                        let checked = await checker.check(entries)
+                        try state.consume(checked, referrals: referrals)
+                        progress(state.progress)
+                        return true
+                    }
+                } catch let error as LDAPError {
+                    throw ExportInterruptedError(progress: state.progress, cause: error)
                 }
-            } catch let error as LDAPError {
-                throw ExportInterruptedError(progress: state.progress, cause: error)
             }
-            await connection.close()
             try sink.finish()
             return state.progress
         } catch {

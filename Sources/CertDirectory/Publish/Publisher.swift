@@ -42,15 +42,10 @@ public struct Publisher: Sendable {
     ///   ``DirectoryUnavailableError``; ``LDAPError`` for other directory failures.
     public func publish(_ request: PublishRequest, dryRun: Bool) async throws -> (plan: PublishPlan, status: Status) {
         try checkWritable()
-        let (connection, _) = try await DirectoryConnector.connect(directory, logger: logger)
-        do {
+        return try await DirectoryConnector.withConnection(directory, logger: logger) { connection, _ in
             let plan = try await plan(request, on: connection)
             let status = dryRun ? (plan.isEmpty ? .alreadyPublished : .dryRun) : try await apply(plan, on: connection)
-            await connection.close()
             return (plan, status)
-        } catch {
-            await connection.close()
-            throw error
         }
     }
 

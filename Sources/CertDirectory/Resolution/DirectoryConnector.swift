@@ -21,6 +21,23 @@ enum DirectoryConnector {
         throw DirectoryUnavailableError(attempts: attempts)
     }
 
+    /// Connects to the first server that answers, runs `body`, and closes the
+    /// connection afterwards, also when `body` throws.
+    /// - Throws: What ``connect(_:logger:)`` or `body` throws.
+    static func withConnection<T: Sendable>(
+        _ directory: DirectorySettings, logger: Logger, _ body: (LDAPConnection, [LDAPError]) async throws -> T
+    ) async throws -> T {
+        let (connection, attempts) = try await connect(directory, logger: logger)
+        do {
+            let result = try await body(connection, attempts)
+            await connection.close()
+            return result
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+
     /// The search base: the configured one, else the DN in the URI, else `""` on a
     /// Global Catalog, else libldap's default (`BASE` in ldap.conf).
     static func base(_ directory: DirectorySettings, for connection: LDAPConnection) async throws -> String {

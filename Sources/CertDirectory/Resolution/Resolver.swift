@@ -31,30 +31,29 @@ public struct Resolver: Sendable {
     ///   ``LDAPError`` for a refused bind; ``LDAPConfigurationError`` and
     ///   ``MissingBaseError`` for settings that cannot work.
     public func resolve(_ addresses: [String], at time: Date) async throws -> ResolveReport {
-        let (connection, attempts) = try await DirectoryConnector.connect(directory, logger: logger)
-        defer { Task { await connection.close() } }
-        let base = try await DirectoryConnector.base(directory, for: connection)
-        let evaluator = RecipientEvaluator(validator: validator, intermediates: intermediates, time: time)
-        let uri = connection.uri
-        var results = [Resolution?](repeating: nil, count: addresses.count)
-        try await withThrowingTaskGroup(of: (Int, Resolution).self) { group in
-            var next = 0
-            func addTask() {
-                let index = next
-                let address = addresses[index]
-                next += 1
-                group.addTask {
-                    (index, await lookup(address, base: base, on: connection, evaluator: evaluator, uri: uri))
+        try await DirectoryConnector.withConnection(directory, logger: logger) { connection, attempts in
+            let base = try await DirectoryConnector.base(directory, for: connection)
+            let evaluator = RecipientEvaluator(validator: validator, intermediates: intermediates, time: time)
+            let uri = connection.uri
+            var results = [Resolution?](repeating: nil, count: addresses.count)
+            try await withThrowingTaskGroup(of: (Int, Resolution).self) { group in
+                var next = 0
+                func addTask() {
+                    let index = next
+                    let address = addresses[index]
+                    next += 1
+                    group.addTask {
+                        (index, await lookup(address, base: base, on: connection, evaluator: evaluator, uri: uri))
+                    }
+                }
+                while next < min(addresses.count, max(1, directory.maxOutstandingSearches)) { addTask() }
+                while let (index, resolution) = try await group.next() {
+                    results[index] = resolution
+                    if next < addresses.count { addTask() }
                 }
             }
-            while next < min(addresses.count, max(1, directory.maxOutstandingSearches)) { addTask() }
-            while let (index, resolution) = try await group.next() {
-                results[index] = resolution
-                if next < addresses.count { addTask() }
-            }
+            return ResolveReport(uri: uri, failedOver: attempts, results: results.compactMap { $0 })
         }
-        await connection.close()
-        return ResolveReport(uri: uri, failedOver: attempts, results: results.compactMap { $0 })
     }
 
     private func lookup(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CertDirectory
 
 /// Options shared by every subcommand that talks to a directory (the CLI contract).
 struct DirectoryOptions: ParsableArguments {
@@ -74,7 +75,7 @@ struct CheckingOptions: ParsableArguments {
     var minRSABits: Int?
 
     func validate() throws {
-        if let at, RFC3339Check.parse(at) == nil {
+        if let at, RFC3339.parse(at) == nil {
             throw ValidationError("--at needs an RFC 3339 time such as 2026-01-31T12:00:00Z")
         }
         if let minRSABits, !(512...16384).contains(minRSABits) {
