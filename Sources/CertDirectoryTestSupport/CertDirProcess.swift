@@ -22,7 +22,8 @@ public struct CertDirProcess {
     }
 
     /// Runs `certdir arguments…` with `LDAPNOINIT=1`, so that no `~/.ldaprc` leaks in,
-    /// and `XDG_CONFIG_HOME` pointing nowhere, so that no user config file does.
+    /// `XDG_CONFIG_HOME` pointing nowhere, so that no user config file does, and
+    /// `XDG_DATA_HOME` in a new folder removed afterwards, so that each run has an empty address book.
     /// - Parameter shell: Run `/bin/sh` with `arguments` instead of certdir (for redirections).
     public static func run(
         _ arguments: [String], environment extra: [String: String] = [:], stdin: String? = nil, shell: Bool = false
@@ -30,6 +31,13 @@ public struct CertDirProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["LDAPNOINIT"] = "1"
         environment["XDG_CONFIG_HOME"] = environment["CERTDIR_TEST_XDG"] ?? "/nonexistent-certdir-test"
+        // A fresh, private address book for each run unless the test names one,
+        // so that no answer cached by one test serves another.
+        let dataHome = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "certdir-data-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dataHome) }
+        environment["XDG_DATA_HOME"] = dataHome.path
+        environment["CERTDIR_ADDRESS_BOOK"] = nil
         // An empty value removes the variable (e.g. LDAPNOINIT, to let libldap read its configuration).
         for (key, value) in extra { environment[key] = value.isEmpty ? nil : value }
         let result = try ProcessRunner.run(

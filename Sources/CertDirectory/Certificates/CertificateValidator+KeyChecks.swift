@@ -68,13 +68,5 @@ extension CertificateValidator {
         }
     }
 
-    private func describe(_ usage: KeyUsage) -> String {
-        let names: [(Bool, String)] = [
-            (usage.digitalSignature, "digitalSignature"), (usage.nonRepudiation, "nonRepudiation"),
-            (usage.keyEncipherment, "keyEncipherment"), (usage.dataEncipherment, "dataEncipherment"),
-            (usage.keyAgreement, "keyAgreement"), (usage.keyCertSign, "keyCertSign"), (usage.cRLSign, "cRLSign"),
-        ]
-        let set = names.filter(\.0).map(\.1)
-        return set.isEmpty ? "none" : set.joined(separator: ", ")
-    }
+    private func describe(_ usage: KeyUsage) -> String { ParsedCertificate.names(of: usage) }
 }

@@ -113,13 +113,21 @@ public struct CertificateValidator: Sendable {
     }
 
     private func checkValidity(_ certificate: ParsedCertificate, at time: Date, _ result: inout ValidationResult) {
+        result.reasons += Self.validityReasons(certificate, at: time)
+    }
+
+    /// The reasons the validity dates give at `time` (RFC 5280 §4.1.2.5): the
+    /// only part of a verdict that changes with time, so the address book keeps
+    /// the rest and re-derives these at each use.
+    static func validityReasons(_ certificate: ParsedCertificate, at time: Date) -> [Finding] {
+        var reasons: [Finding] = []
         if time < certificate.notBefore {
-            result.reasons.append(
-                Finding(.notYetValid, "not valid before \(RFC3339.format(certificate.notBefore))"))
+            reasons.append(Finding(.notYetValid, "not valid before \(RFC3339.format(certificate.notBefore))"))
         }
         if time > certificate.notAfter {
-            result.reasons.append(Finding(.expired, "expired at \(RFC3339.format(certificate.notAfter))"))
+            reasons.append(Finding(.expired, "expired at \(RFC3339.format(certificate.notAfter))"))
         }
+        return reasons
     }
 }
 

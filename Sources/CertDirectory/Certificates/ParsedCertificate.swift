@@ -84,6 +84,13 @@ public struct ParsedCertificate: Sendable {
         }
     }
 
+    /// The subject's last commonName, the usual display name; `nil` without one.
+    public var commonName: String? {
+        certificate.subject.flatMap { rdn in
+            rdn.filter { $0.type == .RDNAttributeType.commonName }.map { String(describing: $0.value) }
+        }.last
+    }
+
     /// The certificate as PEM text (RFC 7468), ending with a newline.
     public var pem: String {
         PEMDocument(type: "CERTIFICATE", derBytes: der).pemString + "\n"

@@ -44,6 +44,12 @@ public enum ReasonCode: String, Sendable, Hashable, CaseIterable, Codable {
     case ambiguousEntries = "ambiguous-entries"
     /// The directory could not be asked (unreachable, TLS failure, refused bind, server error).
     case directoryError = "directory-error"
+    /// The answer came from the address book, within its time to live; the message says how old it is.
+    case addressBook = "address-book"
+    /// The directory could not be asked, and the answer came from the address book past its time to live.
+    case stale
+    /// Offline, and the address book holds no answer for the address.
+    case notInAddressBook = "not-in-address-book"
 
     /// A one-line explanation of the code, for `--explain` and the JSON `message` default.
     public var summary: String {
@@ -67,6 +73,9 @@ public enum ReasonCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .referral: "the server returned a referral, which was not followed"
         case .ambiguousEntries: "more than one entry has this address"
         case .directoryError: "the directory could not be searched"
+        case .addressBook: "answered from the address book"
+        case .stale: "the directory is unreachable; answered from the address book past its time to live"
+        case .notInAddressBook: "offline, and the address book holds nothing for this address"
         }
     }
 }

@@ -27,6 +27,9 @@ public struct Candidate: Sendable {
     /// Refusal reasons; empty means accepted (fit).
     public var reasons: [Finding]
     public var warnings: [Finding]
+    /// The entry's primary address when the entry was found through an alias;
+    /// a certificate naming it is accepted too (see ``AddressExpectation``).
+    var primaryAddress: MailAddress? = nil
 
     public var isFit: Bool { certificate != nil && reasons.isEmpty }
 }

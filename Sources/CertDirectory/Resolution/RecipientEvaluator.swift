@@ -33,8 +33,7 @@ struct RecipientEvaluator: Sendable {
         // Every certificate the answer carries may complete a path (RFC 5280 §6 leaves
         // the source of intermediates open); bundles often carry the issuing CA.
         let pathPool = intermediates + values.flatMap { $0.certificates.map(\.certificate) }.filter(\.isCA)
-        var candidates: [Candidate] = []
-        var fitPerEntry: [[Candidate]] = []
+        var checked: [EntryCandidates] = []
         for entry in values {
             let expectation = expectation(for: wanted, in: entry)
             var entryCandidates: [Candidate] = []
@@ -44,7 +43,7 @@ struct RecipientEvaluator: Sendable {
                 entryCandidates.append(
                     Candidate(
                         certificate: found.certificate, sha256: found.certificate.sha256, source: found.source,
-                        reasons: result.reasons, warnings: result.warnings))
+                        reasons: result.reasons, warnings: result.warnings, primaryAddress: expectation.primary))
             }
             for bad in entry.malformed {
                 warnings.append(
@@ -56,30 +55,42 @@ struct RecipientEvaluator: Sendable {
                         certificate: nil, sha256: bad.sha256, source: bad.source,
                         reasons: [Finding(.malformedValue, bad.reason)], warnings: []))
             }
-            candidates += entryCandidates
-            fitPerEntry.append(entryCandidates.filter(\.isFit))
+            checked.append(
+                EntryCandidates(dn: entry.dn, addresses: entry.mail + entry.smtpAddresses, candidates: entryCandidates))
         }
-        let dns = values.map(\.dn)
-        if values.isEmpty {
-            return Resolution(address: address, status: .notFound, warnings: warnings)
+        return Self.decide(address: address, entries: checked, warnings: warnings)
+    }
+
+    /// The choice over checked candidates, apart from the checks themselves, so that
+    /// the address book can replay it over stored verdicts.
+    /// - Parameter warnings: Findings made before the choice (referrals, aliases, malformed values).
+    static func decide(address: String, entries: [EntryCandidates], warnings before: [Finding]) -> Resolution {
+        var warnings = before
+        let candidates = entries.flatMap(\.candidates)
+        let fitPerEntry = entries.map { $0.candidates.filter(\.isFit) }
+        let dns = entries.map(\.dn)
+        if entries.isEmpty {
+            return Resolution(
+                address: address, status: .notFound, warnings: warnings, checkedEntries: entries,
+                warningsBeforeChoice: before)
         }
         let entriesWithFit = fitPerEntry.filter { !$0.isEmpty }
-        if values.count > 1 {
+        if entries.count > 1 {
             warnings.append(
-                Finding(.ambiguousEntries, "\(values.count) entries have this address: \(dns.joined(separator: "; "))"))
-        }
-        if values.count > 1 && entriesWithFit.count != 1 {
-            return Resolution(
-                address: address, status: .ambiguous, candidates: candidates, warnings: warnings, entries: dns)
-        }
-        guard let chosen = ChoiceRule.choose(entriesWithFit.first ?? []) else {
-            return Resolution(
-                address: address, status: .noUsableCertificate, candidates: candidates, warnings: warnings, entries: dns
+                Finding(.ambiguousEntries, "\(entries.count) entries have this address: \(dns.joined(separator: "; "))")
             )
         }
-        return Resolution(
-            address: address, status: .ok, chosen: chosen, candidates: candidates, warnings: warnings + chosen.warnings,
-            entries: dns)
+        var resolution = Resolution(
+            address: address, status: .noUsableCertificate, candidates: candidates, warnings: warnings, entries: dns,
+            checkedEntries: entries, warningsBeforeChoice: before)
+        if entries.count > 1 && entriesWithFit.count != 1 {
+            resolution.status = .ambiguous
+        } else if let chosen = ChoiceRule.choose(entriesWithFit.first ?? []) {
+            resolution.status = .ok
+            resolution.chosen = chosen
+            resolution.warnings += chosen.warnings
+        }
+        return resolution
     }
 
     /// The address a certificate must name. When the entry was found through a
@@ -100,4 +111,12 @@ struct RecipientEvaluator: Sendable {
         let own = entry.mail + entry.smtpAddresses.prefix(entry.hasPrimarySMTP ? 1 : 0)
         return own.compactMap(MailAddress.init).contains { $0.matches(wanted, strictLocalPart: false) }
     }
+}
+
+/// One entry's checked candidates, in directory order.
+struct EntryCandidates: Sendable {
+    var dn: String
+    /// The entry's own addresses: `mail`, then `smtp:` proxy addresses (primary first).
+    var addresses: [String]
+    var candidates: [Candidate]
 }

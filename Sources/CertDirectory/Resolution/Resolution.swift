@@ -26,6 +26,10 @@ public struct Resolution: Sendable {
     public var entries: [String]
     /// The directory failure behind ``ResolutionStatus/error``.
     public var error: (any Error & Sendable)?
+    /// The candidates grouped by entry, as checked; what the address book stores.
+    var checkedEntries: [EntryCandidates] = []
+    /// ``warnings`` as they stood before the choice added its own.
+    var warningsBeforeChoice: [Finding] = []
 
     public init(
         address: String, status: ResolutionStatus, chosen: Candidate? = nil, candidates: [Candidate] = [],
@@ -38,5 +42,15 @@ public struct Resolution: Sendable {
         self.warnings = warnings
         self.entries = entries
         self.error = error
+    }
+
+    init(
+        address: String, status: ResolutionStatus, candidates: [Candidate] = [], warnings: [Finding],
+        entries: [String] = [],
+        checkedEntries: [EntryCandidates], warningsBeforeChoice: [Finding]
+    ) {
+        self.init(address: address, status: status, candidates: candidates, warnings: warnings, entries: entries)
+        self.checkedEntries = checkedEntries
+        self.warningsBeforeChoice = warningsBeforeChoice
     }
 }

@@ -85,8 +85,9 @@ public struct Resolver: Sendable {
 
 /// The outcome of one ``Resolver/resolve(_:at:)`` call.
 public struct ResolveReport: Sendable {
-    /// The URI of the server that answered.
-    public var uri: String
+    /// The URI of the server that answered; `nil` when no server was asked
+    /// (every answer came from the address book).
+    public var uri: String?
     /// Servers tried before it, with why each failed.
     public var failedOver: [LDAPError]
     /// One resolution per address, in the order asked.

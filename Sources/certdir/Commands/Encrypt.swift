@@ -16,6 +16,7 @@ struct Encrypt: AsyncParsableCommand {
 
     @OptionGroup(title: "Directory options") var directory: DirectoryOptions
     @OptionGroup(title: "Checking options") var checking: CheckingOptions
+    @OptionGroup(title: "Address book options") var book: AddressBookOptions
 
     @Option(name: .customLong("to"), help: "Recipient address (repeatable); replaces To/Cc/Bcc of the message.")
     var to: [String] = []
@@ -87,7 +88,7 @@ struct Encrypt: AsyncParsableCommand {
             let resolver = Resolver(
                 directory: settings.directory, validator: settings.validator, intermediates: settings.intermediates,
                 logger: CLILogging.logger(verbose: false))
-            let report = try await resolver.resolve(addresses, at: settings.time)
+            let report = try await book.resolve(addresses, with: resolver, at: settings.time)
             if explain { for resolution in report.results { Console.error(Explanation.text(for: resolution)) } }
             recipients.add(report.results)
         }

@@ -18,6 +18,7 @@ struct Resolve: AsyncParsableCommand {
 
     @OptionGroup(title: "Directory options") var directory: DirectoryOptions
     @OptionGroup(title: "Checking options") var checking: CheckingOptions
+    @OptionGroup(title: "Address book options") var book: AddressBookOptions
 
     @Option(help: "Output format: pem, der (needs --out) or json (JSON Lines).")
     var format: Format = .pem
@@ -53,9 +54,9 @@ struct Resolve: AsyncParsableCommand {
             let resolver = Resolver(
                 directory: settings.directory, validator: settings.validator, intermediates: settings.intermediates,
                 logger: logger)
-            let report = try await resolver.resolve(addresses + readAddressFile(), at: settings.time)
+            let report = try await book.resolve(addresses + readAddressFile(), with: resolver, at: settings.time)
             if !verbose { for attempt in report.failedOver { Console.fail("failed over: \(attempt)") } }
-            if explain || verbose { Console.fail("answered by \(report.uri)") }
+            if explain || verbose { Console.fail("answered by \(report.uri ?? "the address book")") }
             var status = report.results.map(ResolveExit.status).min() ?? .ok
             for resolution in report.results {
                 status = min(status, try write(resolution))

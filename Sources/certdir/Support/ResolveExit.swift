@@ -52,6 +52,10 @@ enum ResolveExit {
             return (error.status, error.description)
         case let error as DirectoryUnavailableError:
             return (.tempFail, error.description)
+        case let error as NotInAddressBookError:
+            return (.tempFail, error.description)
+        case let error as AddressBookError:
+            return (.ioError, error.description)
         case let error as LDAPConfigurationError:
             return (.config, error.description)
         case let error as MissingBaseError:

@@ -1,0 +1,112 @@
+public import Foundation
+import GRDB
+
+/// A directory answer as the book keeps it: the entries, every candidate and
+/// its verdict, so that a later use re-checks dates without a signature
+/// verification and replays the same choice.
+struct StoredLookup: Codable, Sendable {
+    struct Entry: Codable, Sendable {
+        var dn: String
+        var addresses: [String]
+        var candidates: [StoredCandidate]
+    }
+
+    struct StoredCandidate: Codable, Sendable {
+        var sha256: String
+        var uri: String
+        var attribute: String
+        var index: Int
+        /// Reasons apart from the validity dates, which are judged again at each use.
+        var reasons: [Finding]
+        var warnings: [Finding]
+        var primary: String?
+        var malformed: Bool
+    }
+
+    var entries: [Entry]
+    var warnings: [Finding]
+}
+
+/// A lookup read back from the book.
+struct CachedLookup: Sendable {
+    var address: String
+    var directory: String
+    var checks: String
+    var time: Date
+    var status: ResolutionStatus
+    var detail: StoredLookup
+    var certificates: [String: ParsedCertificate]
+
+    var isPositive: Bool { status == .ok }
+}
+
+extension AddressBook {
+    /// Codes re-derived at every use rather than stored.
+    static let timeDependent: Set<ReasonCode> = [.expired, .notYetValid]
+
+    /// Stores the answer for `resolution.address` from `directory`, replacing
+    /// the previous one, and files the chosen entry's certificates under the contact.
+    /// Errors are not stored: a failed search says nothing about the address.
+    func record(_ resolution: Resolution, directory: String, uri: String, checks: String, at now: Date) throws {
+        guard resolution.status != .error else { return }
+        let detail = StoredLookup(
+            entries: resolution.checkedEntries.map { entry in
+                StoredLookup.Entry(
+                    dn: entry.dn, addresses: entry.addresses,
+                    candidates: entry.candidates.map { candidate in
+                        StoredLookup.StoredCandidate(
+                            sha256: candidate.sha256, uri: candidate.source.uri, attribute: candidate.source.attribute,
+                            index: candidate.source.index,
+                            reasons: candidate.reasons.filter { !Self.timeDependent.contains($0.code) },
+                            warnings: candidate.warnings, primary: candidate.primaryAddress?.description,
+                            malformed: candidate.certificate == nil)
+                    })
+            }, warnings: resolution.warningsBeforeChoice)
+        let json = String(decoding: try JSONEncoder().encode(detail), as: UTF8.self)
+        try write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO lookup (address, directory, checks, looked_up_at, status, detail) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(address, directory) DO UPDATE SET checks = excluded.checks,
+                        looked_up_at = excluded.looked_up_at, status = excluded.status, detail = excluded.detail
+                    """,
+                arguments: [
+                    BookAddress.normalise(resolution.address), directory, checks, now.timeIntervalSince1970,
+                    resolution.status.rawValue, json,
+                ])
+            // File the certificates under the contact whose entry answered, when one entry did.
+            guard resolution.checkedEntries.count == 1, let entry = resolution.checkedEntries.first else { return }
+            let contact = try Self.upsertContact(
+                db, address: resolution.address, origin: .directory,
+                displayName: resolution.chosen?.certificate?.commonName, aliases: entry.addresses,
+                directory: (uri, entry.dn), at: now)
+            for candidate in entry.candidates {
+                guard let certificate = candidate.certificate, !certificate.isCA else { continue }
+                try Self.link(
+                    db, certificate, contact: contact, origin: .directory, detail: "\(uri) \(entry.dn)", at: now)
+            }
+            for candidate in resolution.candidates where candidate.certificate?.isCA == true {
+                // Path intermediates, kept so that a replay can re-check the chain offline.
+                try Self.storeCertificate(db, candidate.certificate!)
+            }
+        }
+    }
+
+    /// The stored answer for `address` from `directory`, with its certificates.
+    func lookup(address: String, directory: String) throws -> CachedLookup? {
+        try read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM lookup WHERE address = ? AND directory = ?",
+                    arguments: [BookAddress.normalise(address), directory]),
+                let status = ResolutionStatus(rawValue: row["status"]),
+                let detail = try? JSONDecoder().decode(StoredLookup.self, from: Data((row["detail"] as String).utf8))
+            else { return nil }
+            let wanted = detail.entries.flatMap { $0.candidates.filter { !$0.malformed }.map(\.sha256) }
+            return CachedLookup(
+                address: row["address"], directory: directory, checks: row["checks"],
+                time: Date(timeIntervalSince1970: row["looked_up_at"]), status: status, detail: detail,
+                certificates: try Self.certificates(db, wanted))
+        }
+    }
+}

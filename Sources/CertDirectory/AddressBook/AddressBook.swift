@@ -1,0 +1,154 @@
+public import Foundation
+import GRDB
+
+/// The local address book: contacts, their certificates, and the directory
+/// lookups made for them, in one SQLite file in WAL mode.
+///
+/// One value may be shared by many tasks; several processes may use the same
+/// file at once (writes are serialised by SQLite, waiting up to
+/// ``busyTimeout``). The file is never recreated or overwritten when it
+/// cannot be read: opening fails with ``AddressBookError``.
+public final class AddressBook: Sendable {
+    /// The database file.
+    public let path: String
+    let pool: DatabasePool
+
+    /// How long a writer waits for another process's transaction, in seconds.
+    public static let busyTimeout: TimeInterval = 10
+
+    /// Opens the book at `path`, creating the file and its folder (mode 0700) if absent.
+    /// - Throws: ``AddressBookError`` when the file is not a certdir address
+    ///   book, is corrupt, comes from a newer certdir, or cannot be created.
+    public init(path: String) throws {
+        self.path = path
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw AddressBookError(
+                    path: path, kind: .unusable("cannot create its folder: \(error.localizedDescription)"))
+            }
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(Self.busyTimeout)
+        configuration.label = "certdir.addressbook"
+        configuration.foreignKeysEnabled = true
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.checkIdentity(pool, path: path)
+            try Self.migrate(pool)
+        } catch let error as AddressBookError {
+            throw error
+        } catch {
+            throw AddressBookError(path: path, error)
+        }
+    }
+
+    /// `$XDG_DATA_HOME/certdir/addressbook.sqlite`, else `~/.local/share/certdir/addressbook.sqlite`
+    /// (XDG Base Directory Specification).
+    public static func defaultPath(environment: [String: String]) -> String {
+        let dataHome =
+            environment["XDG_DATA_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
+            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share"
+        return dataHome + "/certdir/addressbook.sqlite"
+    }
+
+    /// Refuses a SQLite file that another program owns: one with tables but not our application id.
+    private static func checkIdentity(_ pool: DatabasePool, path: String) throws {
+        let (id, tables) = try pool.read { db in
+            (
+                try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0
+            )
+        }
+        if id != AddressBookSchema.applicationID && (id != 0 || tables > 0) {
+            throw AddressBookError(path: path, kind: .foreign)
+        }
+    }
+
+    private static func migrate(_ pool: DatabasePool) throws {
+        let migrator = AddressBookSchema.migrator
+        if try pool.read(migrator.hasBeenSuperseded) {
+            throw AddressBookError(path: pool.path, kind: .newer)
+        }
+        do {
+            try migrator.migrate(pool)
+        } catch {
+            // Another process may have applied the same migration between our
+            // check and our write; then the book is complete and fine.
+            guard try pool.read(migrator.hasCompletedMigrations) else { throw error }
+        }
+    }
+
+    /// Runs `body` in a write transaction, mapping SQLite failures to ``AddressBookError``.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.write(body)
+        } catch let error as DatabaseError {
+            throw AddressBookError(path: path, error)
+        }
+    }
+
+    /// Runs `body` in a read transaction, mapping SQLite failures to ``AddressBookError``.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as DatabaseError {
+            throw AddressBookError(path: path, error)
+        }
+    }
+}
+
+/// The address book file cannot be used. Its message names the file and how
+/// to start over; certdir never recreates it by itself.
+public struct AddressBookError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// SQLite says the file is damaged or not a database.
+        case corrupt(String)
+        /// A SQLite database of some other program.
+        case foreign
+        /// Written by a newer certdir, with migrations this one does not know.
+        case newer
+        /// Cannot be opened, read or written (permissions, disk full, locked too long).
+        case unusable(String)
+    }
+
+    public let path: String
+    public let kind: Kind
+
+    public init(path: String, kind: Kind) {
+        self.path = path
+        self.kind = kind
+    }
+
+    init(path: String, _ error: any Error) {
+        self.path = path
+        guard let error = error as? DatabaseError else {
+            kind = .unusable("\(error)")
+            return
+        }
+        switch error.resultCode {
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            kind = .corrupt(error.message ?? "\(error.resultCode)")
+        default:
+            kind = .unusable(error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    public var description: String {
+        let rebuild = "move it aside (mv \(path) \(path).broken) and certdir starts a new, empty book"
+        switch kind {
+        case .corrupt(let reason):
+            return "address book \(path) is damaged (\(reason)); \(rebuild)"
+        case .foreign:
+            return
+                "\(path) is a SQLite database but not a certdir address book; give another --address-book, or \(rebuild)"
+        case .newer:
+            return "address book \(path) was written by a newer certdir; use that version, or \(rebuild)"
+        case .unusable(let reason):
+            return "address book \(path) cannot be used: \(reason)"
+        }
+    }
+}

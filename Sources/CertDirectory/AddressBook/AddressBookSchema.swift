@@ -1,0 +1,67 @@
+import GRDB
+
+/// The address book's SQLite schema, applied by GRDB's `DatabaseMigrator`.
+///
+/// Migrations are frozen once shipped: change the schema only by appending a
+/// new migration. `schema/addressbook.sql` is the reference copy of the
+/// result, which a test compares with these statements.
+enum AddressBookSchema {
+    /// `PRAGMA application_id`: "CDAB" (certdir address book), so a foreign
+    /// SQLite file is told apart from an empty or a certdir one.
+    static let applicationID: Int32 = 0x4344_4142
+
+    /// Version 1, as shipped.
+    static let version1 = """
+        CREATE TABLE contact (
+            id INTEGER PRIMARY KEY,
+            address TEXT NOT NULL UNIQUE,        -- normalised: lowercase
+            display_name TEXT,
+            aliases TEXT NOT NULL DEFAULT '[]',  -- JSON array of lowercase addresses
+            origin TEXT NOT NULL,                -- directory | signed-mail | import
+            directory_uri TEXT,
+            dn TEXT,
+            created_at REAL NOT NULL,            -- seconds since 1970, UTC
+            updated_at REAL NOT NULL
+        );
+        CREATE TABLE certificate (
+            sha256 TEXT PRIMARY KEY,             -- lowercase hex of the DER
+            der BLOB NOT NULL,
+            subject TEXT NOT NULL,               -- RFC 4514
+            issuer TEXT NOT NULL,
+            serial TEXT NOT NULL,                -- lowercase hex
+            not_before REAL NOT NULL,
+            not_after REAL NOT NULL,
+            key_usage TEXT NOT NULL              -- e.g. "keyEncipherment; EKU emailProtection"
+        );
+        CREATE TABLE contact_certificate (
+            contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,
+            sha256 TEXT NOT NULL REFERENCES certificate(sha256) ON DELETE CASCADE,
+            origin TEXT NOT NULL,                -- directory | signed-mail | import
+            origin_detail TEXT,                  -- directory URI and DN, message, or file
+            first_seen REAL NOT NULL,
+            last_seen REAL NOT NULL,
+            smime_capabilities BLOB,             -- DER SMIMECapabilities from signed mail (RFC 8551 §2.5.2)
+            encryption_preference INTEGER NOT NULL DEFAULT 0, -- named by SMIMEEncryptionKeyPreference (RFC 8551 §2.5.3)
+            PRIMARY KEY (contact_id, sha256)
+        );
+        CREATE INDEX contact_certificate_sha256 ON contact_certificate(sha256);
+        CREATE TABLE lookup (
+            address TEXT NOT NULL,               -- normalised: lowercase
+            directory TEXT NOT NULL,             -- servers and base asked
+            checks TEXT NOT NULL,                -- fingerprint of trust anchors, intermediates and policy
+            looked_up_at REAL NOT NULL,
+            status TEXT NOT NULL,                -- ok | not-found | no-usable-certificate | ambiguous
+            detail TEXT NOT NULL,                -- JSON: entries, candidates and their verdicts
+            PRIMARY KEY (address, directory)
+        );
+        """
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: version1)
+            try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+        }
+        return migrator
+    }
+}
