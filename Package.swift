@@ -70,7 +70,9 @@ let package = Package(
         ),
         .testTarget(
             name: "CertDirectoryTests",
-            dependencies: ["CertDirectory", "CertDirectoryTestSupport"],
+            dependencies: [
+                "CertDirectory", "CertDirectoryTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             resources: [.copy("Vectors")],
             swiftSettings: swiftSettings
         ),

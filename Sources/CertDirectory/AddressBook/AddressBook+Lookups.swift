@@ -44,11 +44,21 @@ extension AddressBook {
     /// Codes re-derived at every use rather than stored.
     static let timeDependent: Set<ReasonCode> = [.expired, .notYetValid]
 
-    /// Stores the answer for `resolution.address` from `directory`, replacing
-    /// the previous one, and files the chosen entry's certificates under the contact.
-    /// Errors are not stored: a failed search says nothing about the address.
-    func record(_ resolution: Resolution, directory: String, uri: String, checks: String, at now: Date) throws {
-        guard resolution.status != .error else { return }
+    /// Stores each answer from `directory`, replacing the previous one for its
+    /// address, and files the answering entry's certificates under the contact;
+    /// one transaction for all. Errors are not stored: a failed search says
+    /// nothing about the address.
+    func record(_ resolutions: [Resolution], directory: String, uri: String, checks: String, at now: Date) throws {
+        try write { db in
+            for resolution in resolutions where resolution.status != .error {
+                try Self.record(db, resolution, directory: directory, uri: uri, checks: checks, at: now)
+            }
+        }
+    }
+
+    private static func record(
+        _ db: Database, _ resolution: Resolution, directory: String, uri: String, checks: String, at now: Date
+    ) throws {
         let detail = StoredLookup(
             entries: resolution.checkedEntries.map { entry in
                 StoredLookup.Entry(
@@ -63,50 +73,50 @@ extension AddressBook {
                     })
             }, warnings: resolution.warningsBeforeChoice)
         let json = String(decoding: try JSONEncoder().encode(detail), as: UTF8.self)
-        try write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO lookup (address, directory, checks, looked_up_at, status, detail) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(address, directory) DO UPDATE SET checks = excluded.checks,
-                        looked_up_at = excluded.looked_up_at, status = excluded.status, detail = excluded.detail
-                    """,
-                arguments: [
-                    BookAddress.normalise(resolution.address), directory, checks, now.timeIntervalSince1970,
-                    resolution.status.rawValue, json,
-                ])
-            // File the certificates under the contact whose entry answered, when one entry did.
-            guard resolution.checkedEntries.count == 1, let entry = resolution.checkedEntries.first else { return }
-            let contact = try Self.upsertContact(
-                db, address: resolution.address, origin: .directory,
-                displayName: resolution.chosen?.certificate?.commonName, aliases: entry.addresses,
-                directory: (uri, entry.dn), at: now)
-            for candidate in entry.candidates {
-                guard let certificate = candidate.certificate, !certificate.isCA else { continue }
-                try Self.link(
-                    db, certificate, contact: contact, origin: .directory, detail: "\(uri) \(entry.dn)", at: now)
-            }
-            for candidate in resolution.candidates where candidate.certificate?.isCA == true {
-                // Path intermediates, kept so that a replay can re-check the chain offline.
-                try Self.storeCertificate(db, candidate.certificate!)
-            }
+        try db.execute(
+            sql: """
+                INSERT INTO lookup (address, directory, checks, looked_up_at, status, detail) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(address, directory) DO UPDATE SET checks = excluded.checks,
+                    looked_up_at = excluded.looked_up_at, status = excluded.status, detail = excluded.detail
+                """,
+            arguments: [
+                BookAddress.normalise(resolution.address), directory, checks, now.timeIntervalSince1970,
+                resolution.status.rawValue, json,
+            ])
+        // File the certificates under the contact whose entry answered, when one entry did.
+        guard resolution.checkedEntries.count == 1, let entry = resolution.checkedEntries.first else { return }
+        let contact = try Self.upsertContact(
+            db, address: resolution.address, origin: .directory,
+            displayName: resolution.chosen?.certificate?.commonName, aliases: entry.addresses,
+            directory: (uri, entry.dn), at: now)
+        for candidate in entry.candidates {
+            guard let certificate = candidate.certificate, !certificate.isCA else { continue }
+            try Self.link(
+                db, certificate, contact: contact, origin: .directory, detail: "\(uri) \(entry.dn)", at: now)
+        }
+        for candidate in resolution.candidates where candidate.certificate?.isCA == true {
+            // Path intermediates, kept so that a replay can re-check the chain offline.
+            try Self.storeCertificate(db, candidate.certificate!)
         }
     }
 
-    /// The stored answer for `address` from `directory`, with its certificates.
-    func lookup(address: String, directory: String) throws -> CachedLookup? {
-        try read { db in
-            guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM lookup WHERE address = ? AND directory = ?",
-                    arguments: [BookAddress.normalise(address), directory]),
-                let status = ResolutionStatus(rawValue: row["status"]),
-                let detail = try? JSONDecoder().decode(StoredLookup.self, from: Data((row["detail"] as String).utf8))
-            else { return nil }
-            let wanted = detail.entries.flatMap { $0.candidates.filter { !$0.malformed }.map(\.sha256) }
-            return CachedLookup(
-                address: row["address"], directory: directory, checks: row["checks"],
-                time: Date(timeIntervalSince1970: row["looked_up_at"]), status: status, detail: detail,
-                certificates: try Self.certificates(db, wanted))
-        }
+    /// The stored answers for `addresses` from `directory`, with their certificates; one read transaction.
+    func lookups(_ addresses: [String], directory: String) throws -> [CachedLookup?] {
+        try read { db in try addresses.map { try Self.lookup(db, address: $0, directory: directory) } }
+    }
+
+    private static func lookup(_ db: Database, address: String, directory: String) throws -> CachedLookup? {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM lookup WHERE address = ? AND directory = ?",
+                arguments: [BookAddress.normalise(address), directory]),
+            let status = ResolutionStatus(rawValue: row["status"]),
+            let detail = try? JSONDecoder().decode(StoredLookup.self, from: Data((row["detail"] as String).utf8))
+        else { return nil }
+        let wanted = detail.entries.flatMap { $0.candidates.filter { !$0.malformed }.map(\.sha256) }
+        return CachedLookup(
+            address: row["address"], directory: directory, checks: row["checks"],
+            time: Date(timeIntervalSince1970: row["looked_up_at"]), status: status, detail: detail,
+            certificates: try Self.certificates(db, wanted))
     }
 }

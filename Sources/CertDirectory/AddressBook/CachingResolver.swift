@@ -65,10 +65,9 @@ public struct CachingResolver: Sendable {
         let directory = resolver.directory.cacheKey
         let checks = checksFingerprint
         var results = [Resolution?](repeating: nil, count: addresses.count)
-        var cached = [CachedLookup?](repeating: nil, count: addresses.count)
+        let cached = try book.lookups(addresses, directory: directory)
         for (index, address) in addresses.enumerated() where MailAddress(address) != nil {
-            guard let lookup = try book.lookup(address: address, directory: directory) else { continue }
-            cached[index] = lookup
+            guard let lookup = cached[index] else { continue }
             let age = now.timeIntervalSince(lookup.time)
             let ttl = lookup.isPositive ? policy.positiveTTL : policy.negativeTTL
             let fresh = age >= 0 && age < ttl && lookup.checks == checks
@@ -99,11 +98,10 @@ public struct CachingResolver: Sendable {
                         results[index] = fallback(
                             cached[index], address: addresses[index], at: time, now: now, error: error)
                     } else {
-                        try book.record(
-                            resolution, directory: directory, uri: answer.uri ?? "", checks: checks, at: now)
                         results[index] = resolution
                     }
                 }
+                try book.record(answer.results, directory: directory, uri: answer.uri ?? "", checks: checks, at: now)
             } catch let error as DirectoryUnavailableError {
                 report.failedOver = error.attempts
                 for index in pending {

@@ -53,11 +53,7 @@ struct Publish: AsyncParsableCommand {
     @Flag(help: "Publish despite the address, validity, trust or fitness rule (never to a read-only endpoint).")
     var force = false
 
-    @Option(name: .customLong("p12-password-file"), help: "Read the PKCS#12 password from this file (first line).")
-    var p12PasswordFile: String?
-
-    @Option(name: .customLong("p12-password-env"), help: "Read the PKCS#12 password from this environment variable.")
-    var p12PasswordEnv: String?
+    @OptionGroup var p12: PKCS12PasswordOptions
 
     @Flag(name: .shortAndLong, help: "Log connection details on stderr.")
     var verbose = false
@@ -67,9 +63,6 @@ struct Publish: AsyncParsableCommand {
 
     func validate() throws {
         if dn != nil && mail != nil { throw ValidationError("give --dn or --mail, not both") }
-        if p12PasswordFile != nil && p12PasswordEnv != nil {
-            throw ValidationError("give --p12-password-file or --p12-password-env, not both")
-        }
         if let dn, dn.isEmpty { throw ValidationError("--dn must not be empty") }
     }
 
@@ -104,7 +97,8 @@ struct Publish: AsyncParsableCommand {
             directory: settings.directory, validator: settings.validator, intermediates: settings.intermediates,
             logger: CLILogging.logger(verbose: verbose))
         try publisher.checkWritable()  // before asking for a PKCS#12 password
-        let (certificate, chain) = try PublishInput.load(path: certificateFile, password: readPassword)
+        let (certificate, chain) = try PublishInput.load(
+            path: certificateFile, password: { try p12.read(for: certificateFile) })
         let request = PublishRequest(
             certificate: certificate, chain: chain, target: target,
             attributes: PublishAttributes(rawValue: attribute.rawValue) ?? .userCertificate,
@@ -132,34 +126,6 @@ struct Publish: AsyncParsableCommand {
             try Console.out(
                 "published \(certificate.sha256) to \(plan.dn): \(done.joined(separator: ", ")); \(fitness)\n")
         }
-    }
-
-    /// The PKCS#12 password: from the file (first line), the variable, or a
-    /// prompt on the terminal; never from argv. An empty password is allowed.
-    private func readPassword() throws -> Secret {
-        if let p12PasswordFile {
-            let bytes: [UInt8]
-            do {
-                bytes = try InputFile.read(path: p12PasswordFile)
-            } catch {
-                throw CLIError(.config, "--p12-password-file: \(error)")
-            }
-            let line = bytes.prefix { $0 != 0x0a }
-            return Secret(String(decoding: line.last == 0x0d ? line.dropLast() : line, as: UTF8.self))
-        }
-        if let p12PasswordEnv {
-            guard let value = ProcessInfo.processInfo.environment[p12PasswordEnv] else {
-                throw CLIError(.config, "environment variable \(p12PasswordEnv) is not set")
-            }
-            return Secret(value)
-        }
-        guard isatty(STDIN_FILENO) == 1, let entered = getpass("Password for \(certificateFile): ") else {
-            throw CLIError(
-                .usage,
-                "\(certificateFile) is PKCS#12: give --p12-password-file or --p12-password-env "
-                    + "(stdin is not a terminal)")
-        }
-        return Secret(String(cString: entered))
     }
 
     /// Exit statuses (sysexits) of publish failures.

@@ -12,8 +12,11 @@ struct EffectiveSettings {
     var time: Date
     var warnings: [String] = []
 
+    /// - Parameter directoryNeeded: `false` for commands that only check
+    ///   certificates (the `book` commands): the directory part is left empty
+    ///   and no bind password is read.
     static func make(
-        _ options: DirectoryOptions, _ checking: CheckingOptions,
+        _ options: DirectoryOptions, _ checking: CheckingOptions, directoryNeeded: Bool = true,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> EffectiveSettings {
         let configPath = options.configFile ?? ConfigFile.defaultPath(environment: environment)
@@ -39,7 +42,7 @@ struct EffectiveSettings {
             throw CLIError(options.uris.isEmpty ? .config : .usage, "not an LDAP URL: \(uri)")
         }
         let bind: LDAPConfiguration.BindMethod
-        if let dn = pick(options.bindDN, \.bindDN) {
+        if directoryNeeded, let dn = pick(options.bindDN, \.bindDN) {
             let password = try PasswordSource.read(
                 file: pick(options.passwordFile, \.passwordFile),
                 environmentVariable: pick(options.passwordEnv, \.passwordEnv),

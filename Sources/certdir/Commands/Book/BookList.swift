@@ -1,0 +1,76 @@
+import ArgumentParser
+import CertDirectory
+import Foundation
+
+/// `certdir book list`: every contact, its certificates and their status now.
+struct BookList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List the contacts and their certificates, with each one's status now.")
+
+    @OptionGroup var context: BookContext
+    @Flag(help: "JSON Lines, one contact per line (schema/book-contact.schema.json).") var json = false
+
+    func run() async throws {
+        try await ResolveExit.guarded {
+            let settings = try context.settings()
+            let contacts = try context.open().contacts()
+            for contact in contacts {
+                try BookText.write(contact, json: json, assess: context.assessor(settings, address: contact.address))
+            }
+            if contacts.isEmpty && !json { Console.fail("the address book is empty") }
+        }
+    }
+}
+
+/// `certdir book show ADDRESS`: one contact in detail.
+struct BookShow: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show one contact: its certificates, their status, origin and last sighting.")
+
+    @OptionGroup var context: BookContext
+    @Flag(help: "JSON (schema/book-contact.schema.json).") var json = false
+    @Argument(help: "The contact's mail address (any case).") var address: String
+
+    func run() async throws {
+        try await ResolveExit.guarded {
+            let settings = try context.settings()
+            guard let contact = try context.open().contact(address) else {
+                throw CLIError(.noUser, "\(address) is not in the address book")
+            }
+            try BookText.write(contact, json: json, assess: context.assessor(settings, address: contact.address))
+        }
+    }
+}
+
+/// The text and JSON forms of a contact.
+enum BookText {
+    static func write(
+        _ contact: BookContact, json: Bool,
+        assess: (ParsedCertificate) -> (status: CertificateStatus, reasons: [Finding])
+    ) throws {
+        if json {
+            try Console.out(BookJSON.line(contact, assess: assess) + "\n")
+            return
+        }
+        var text = contact.address
+        if let name = contact.displayName { text += " (\(name))" }
+        text += "\n  from: \(contact.origin.rawValue)"
+        if let dn = contact.dn { text += " \(contact.directoryURI ?? "") \(dn)" }
+        if !contact.aliases.isEmpty { text += "\n  aliases: " + contact.aliases.joined(separator: ", ") }
+        text += "\n"
+        if contact.certificates.isEmpty { text += "  no certificate\n" }
+        for held in contact.certificates {
+            let certificate = held.certificate
+            let (status, reasons) = assess(certificate)
+            text += "  [\(status.rawValue)] \(certificate.sha256)\n"
+            text += "      subject: \(certificate.subject)\n"
+            text += "      valid \(RFC3339.format(certificate.notBefore)) to \(RFC3339.format(certificate.notAfter))"
+            text += "; \(certificate.usageSummary)\n"
+            text += "      \(held.origin.rawValue)\(held.originDetail.map { ": \($0)" } ?? "")"
+            text += "; last seen \(RFC3339.format(held.lastSeen))"
+            text += held.encryptionPreference ? "; the sender's preferred encryption certificate\n" : "\n"
+            for reason in reasons { text += "      ✗ \(reason)\n" }
+        }
+        try Console.out(text)
+    }
+}

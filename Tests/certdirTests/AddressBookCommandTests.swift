@@ -1,0 +1,209 @@
+import CertDirectoryTestSupport
+import Foundation
+import Testing
+
+/// `resolve` through the address book, and the `book` commands, against a real slapd.
+@Suite(
+    "certdir book and resolve through the address book",
+    .enabled(if: TestDirectory.isAvailable, "\(TestDirectory.unavailableReason)"))
+struct AddressBookCommandTests {
+    let directory: TestDirectory
+    let sample: SampleManifest
+    let folder: URL
+    var book: String { folder.appendingPathComponent("book.sqlite").path }
+
+    init() throws {
+        directory = try TestDirectory.require()
+        sample = try directory.sample()
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("certdir-book-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    var checking: [String] {
+        ["--trust-anchor", sample.path(sample.trustAnchor), "--intermediates", sample.path(sample.intermediate)]
+    }
+
+    func resolve(_ uri: String, _ arguments: [String]) throws -> CertDirProcess.Outcome {
+        try CertDirProcess.run(
+            ["resolve", "--uri", uri, "--base", directory.base, "--address-book", book, "--format", "json"]
+                + checking + arguments)
+    }
+
+    func codes(_ outcome: CertDirProcess.Outcome) throws -> [[String]] {
+        try outcome.stdout.split(separator: "\n").map { line in
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let warnings = try #require(object["warnings"] as? [[String: Any]])
+            return warnings.compactMap { $0["code"] as? String }
+        }
+    }
+
+    func status(_ outcome: CertDirProcess.Outcome) throws -> [String] {
+        try outcome.stdout.split(separator: "\n").map { line in
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            return try #require(object["status"] as? String)
+        }
+    }
+
+    @Test("online, slapd stopped, within the TTL, --offline, past the TTL (stale), past the maximum staleness (75)")
+    func roundTrip() throws {
+        let scratch = try ScratchDirectory(ldifs: [sample.path("people.ldif")])
+        defer { scratch.stop() }
+        let uri = scratch.info.ldapURI
+        let alice = try #require(sample.people.first { $0.query == "alice@example.com" }?.sha256)
+
+        let online = try resolve(uri, ["alice@example.com", "nobody@example.com"])
+        #expect(online.status == 67, "\(online.stderr)")
+        #expect(try status(online) == ["ok", "not-found"])
+        #expect(try codes(online).allSatisfy { !$0.contains("address-book") })
+        #expect(online.stdout.contains(alice))
+
+        scratch.stop()
+        let cached = try resolve(uri, ["alice@example.com", "nobody@example.com"])
+        #expect(cached.status == 67, "\(cached.stderr)")
+        #expect(try status(cached) == ["ok", "not-found"])
+        #expect(try codes(cached).allSatisfy { $0.contains("address-book") })
+        #expect(cached.stdout.contains(alice))
+
+        let offline = try resolve(uri, ["--offline", "--explain", "alice@example.com"])
+        #expect(offline.status == 0, "\(offline.stderr)")
+        #expect(offline.stderr.contains("looked up"))
+
+        let stale = try resolve(uri, ["--ttl", "0", "--network-timeout", "2", "alice@example.com"])
+        #expect(stale.status == 0, "\(stale.stderr)")
+        #expect(try codes(stale) == [["stale"]])
+        #expect(stale.stdout.contains(alice))
+
+        let tooOld = try resolve(
+            uri, ["--ttl", "0", "--max-staleness", "0", "--network-timeout", "2", "alice@example.com"])
+        #expect(tooOld.status == 75, "\(tooOld.stderr)")
+        #expect(try status(tooOld) == ["error"])
+
+        let unknown = try resolve(uri, ["--offline", "carol@example.com"])
+        #expect(unknown.status == 75, "\(unknown.stderr)")
+        #expect(try codes(unknown) == [["not-in-address-book"]])
+    }
+
+    @Test("a cached certificate that has expired since is refused at use, offline too")
+    func expiredAtUse() throws {
+        let online = try resolve(directory.ldapURI, ["alice@example.com"])
+        #expect(online.status == 0, "\(online.stderr)")
+        let later = try resolve(directory.ldapURI, ["--offline", "--at", "2031-01-01T00:00:00Z", "alice@example.com"])
+        #expect(later.status == 67, "\(later.stderr)")
+        #expect(try status(later) == ["no-usable-certificate"])
+        #expect(later.stdout.contains("\"code\":\"expired\""))
+        // Within the TTL the stored verdict is replayed, and the dates are still judged anew.
+        let replay = try resolve(directory.ldapURI, ["--at", "2031-01-01T00:00:00Z", "alice@example.com"])
+        #expect(replay.status == 67, "\(replay.stderr)")
+        #expect(try codes(replay).first?.contains("address-book") == true)
+    }
+
+    @Test("Alice@Example.COM and alice@example.com are one contact and one lookup")
+    func caseInsensitive() throws {
+        #expect(try resolve(directory.ldapURI, ["Alice@Example.COM"]).status == 0)
+        let second = try resolve(directory.ldapURI, ["alice@example.com"])
+        #expect(try codes(second).first?.contains("address-book") == true)
+        let list = try CertDirProcess.run(["book", "list", "--json", "--address-book", book] + checking)
+        #expect(list.status == 0, "\(list.stderr)")
+        let lines = list.stdout.split(separator: "\n")
+        #expect(try JSONSchemaCheck.validate(lines: list.stdout, schema: "book-contact.schema.json") == nil)
+        #expect(lines.count == 1)
+        #expect(lines.first?.contains("\"address\":\"alice@example.com\"") == true)
+        #expect(lines.first?.contains("\"status\":\"usable\"") == true)
+    }
+
+    @Test("a damaged or foreign book file: exit 74 naming the file, and the file is left as it was")
+    func damagedBook() throws {
+        let garbage = Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        try garbage.write(to: URL(fileURLWithPath: book))
+        let outcome = try resolve(directory.ldapURI, ["alice@example.com"])
+        #expect(outcome.status == 74, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains(book))
+        #expect(outcome.stderr.contains("mv "))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: book)) == garbage)
+
+        let foreign = folder.appendingPathComponent("foreign.sqlite").path
+        let made = try CertDirProcess.run(
+            ["-c", "python3 -c \"import sqlite3; sqlite3.connect('\(foreign)').execute('create table t(x)')\""],
+            shell: true)
+        #expect(made.status == 0, "\(made.stderr)")
+        let list = try CertDirProcess.run(["book", "list", "--address-book", foreign])
+        #expect(list.status == 74, "\(list.stderr)")
+        #expect(list.stderr.contains("not a certdir address book"))
+    }
+
+    @Test("import a folder, export vCard 4.0, and a real vCard parser (vobject) reads every KEY back")
+    func importAndVCard() throws {
+        let imported = try CertDirProcess.run(
+            ["book", "import", "--address-book", book, sample.path("keys")] + checking)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let added = imported.stdout.split(separator: "\n").filter { $0.hasPrefix("added ") }
+        #expect(added.count >= 10)
+        #expect(!imported.stderr.contains("PRIVATE KEY"))
+        let vcf = folder.appendingPathComponent("book.vcf").path
+        let export = try CertDirProcess.run(
+            ["book", "export", "--address-book", book, "--format", "vcard", "--all", "--out", vcf] + checking)
+        #expect(export.status == 0, "\(export.stderr)")
+        let parser = """
+            import sys, vobject, hashlib, base64
+            n = 0
+            for card in vobject.readComponents(open(sys.argv[1]).read()):
+                for key in card.contents.get('key', []):
+                    data = key.value.split('base64,', 1)[1]
+                    print(hashlib.sha256(base64.b64decode(data)).hexdigest())
+            """
+        let script = folder.appendingPathComponent("parse.py").path
+        try parser.write(toFile: script, atomically: true, encoding: .utf8)
+        let parsed = try CertDirProcess.run(["-c", "python3 \(script) \(vcf)"], shell: true)
+        #expect(parsed.status == 0, "\(parsed.stderr)")
+        let digests = Set(parsed.stdout.split(separator: "\n").map(String.init))
+        let expected = Set(added.map { String($0.split(separator: " ")[1]) })
+        #expect(digests == expected)
+    }
+
+    @Test("remove by address and by sha256; prune drops expired certificates")
+    func removeAndPrune() throws {
+        #expect(try resolve(directory.ldapURI, ["dual@example.com", "alice@example.com"]).status == 0)
+        let dual = try #require(sample.people.first { $0.query == "dual@example.com" }?.sha256)
+        let removed = try CertDirProcess.run(["book", "remove", "--address-book", book, "--sha256", dual])
+        #expect(removed.status == 0, "\(removed.stderr)")
+        let show = try CertDirProcess.run(["book", "show", "--json", "--address-book", book, "dual@example.com"])
+        #expect(!show.stdout.contains(dual))
+        // Its lookup is gone too, so the next resolve asks the directory again.
+        let again = try resolve(directory.ldapURI, ["dual@example.com"])
+        #expect(try codes(again).first?.contains("address-book") == false)
+
+        #expect(try CertDirProcess.run(["book", "remove", "--address-book", book, "ALICE@example.com"]).status == 0)
+        #expect(try CertDirProcess.run(["book", "show", "--address-book", book, "alice@example.com"]).status == 67)
+
+        let pruned = try CertDirProcess.run(["book", "prune", "--address-book", book, "--at", "2040-01-01T00:00:00Z"])
+        #expect(pruned.status == 0, "\(pruned.stderr)")
+        #expect(pruned.stdout.contains("removed 2 expired certificates"))
+    }
+
+    @Test("two processes × 500 lookups on one book at once: nothing lost, nothing corrupt")
+    func twoProcesses() throws {
+        let lists = try (0..<2).map { half in
+            let file = folder.appendingPathComponent("addresses-\(half).txt")
+            let addresses = (1...500).map { String(format: "bulk%06d@example.com", half * 500 + $0) }
+            try addresses.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+            return file.path
+        }
+        let command = lists.map { list in
+            ".build/debug/certdir resolve --uri \(directory.ldapURI) --base \(directory.base) --address-book \(book) "
+                + checking.joined(separator: " ") + " --from \(list) >/dev/null"
+        }
+        let both = try CertDirProcess.run(
+            [
+                "-c",
+                "cd \(CertDirProcess.repository.path) && (\(command[0])) & (\(command[1])); s=$?; wait $!; echo $s $?",
+            ],
+            shell: true)
+        #expect(both.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0 0", "\(both.stderr)")
+        let check = try CertDirProcess.run(
+            [
+                "-c",
+                "python3 -c \"import sqlite3; c=sqlite3.connect('\(book)'); print(c.execute('pragma integrity_check').fetchone()[0], c.execute('select count(*) from lookup').fetchone()[0], c.execute('select count(*) from contact').fetchone()[0])\"",
+            ], shell: true)
+        #expect(check.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "ok 1000 1000", "\(check.stderr)")
+    }
+}
