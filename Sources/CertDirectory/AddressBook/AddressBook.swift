@@ -55,12 +55,17 @@ public final class AddressBook: Sendable {
         return dataHome + "/certdir/addressbook.sqlite"
     }
 
-    /// Refuses a SQLite file that another program owns: one with tables but not our application id.
+    /// Refuses a SQLite file that another program owns: one with tables but not our application id
+    /// (the v1 migration sets it in the same transaction that creates the tables).
     private static func checkIdentity(_ pool: DatabasePool, path: String) throws {
         let (id, tables) = try pool.read { db in
             (
                 try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0
+                // grdb_migrations alone is a new book that another process is migrating right now.
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name != 'grdb_migrations'")
+                    ?? 0
             )
         }
         if id != AddressBookSchema.applicationID && (id != 0 || tables > 0) {
