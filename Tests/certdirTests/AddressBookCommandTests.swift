@@ -67,6 +67,11 @@ struct AddressBookCommandTests {
         let offline = try resolve(uri, ["--offline", "--explain", "alice@example.com"])
         #expect(offline.status == 0, "\(offline.stderr)")
         #expect(offline.stderr.contains("looked up"))
+        // --offline names no directory: the newest answer from any directory serves.
+        let anywhere = try CertDirProcess.run(
+            ["resolve", "--offline", "--address-book", book, "--format", "json"] + checking + ["alice@example.com"])
+        #expect(anywhere.status == 0, "\(anywhere.stderr)")
+        #expect(anywhere.stdout.contains(alice))
 
         let stale = try resolve(uri, ["--ttl", "0", "--network-timeout", "2", "alice@example.com"])
         #expect(stale.status == 0, "\(stale.stderr)")

@@ -101,21 +101,31 @@ extension AddressBook {
     }
 
     /// The stored answers for `addresses` from `directory`, with their certificates; one read transaction.
-    func lookups(_ addresses: [String], directory: String) throws -> [CachedLookup?] {
-        try read { db in try addresses.map { try Self.lookup(db, address: $0, directory: directory) } }
+    /// - Parameter anyDirectory: Without an answer from `directory`, take the newest from any
+    ///   directory (for `--offline`, which names no directory to trust more than another).
+    func lookups(_ addresses: [String], directory: String, anyDirectory: Bool = false) throws -> [CachedLookup?] {
+        try read { db in
+            try addresses.map { try Self.lookup(db, address: $0, directory: directory, anyDirectory: anyDirectory) }
+        }
     }
 
-    private static func lookup(_ db: Database, address: String, directory: String) throws -> CachedLookup? {
+    private static func lookup(_ db: Database, address: String, directory: String, anyDirectory: Bool) throws
+        -> CachedLookup?
+    {
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT * FROM lookup WHERE address = ? AND directory = ?",
-                arguments: [BookAddress.normalise(address), directory]),
+                db,
+                sql: """
+                    SELECT * FROM lookup WHERE address = ? AND (directory = ? OR ?)
+                    ORDER BY directory = ? DESC, looked_up_at DESC LIMIT 1
+                    """,
+                arguments: [BookAddress.normalise(address), directory, anyDirectory, directory]),
             let status = ResolutionStatus(rawValue: row["status"]),
             let detail = try? JSONDecoder().decode(StoredLookup.self, from: Data((row["detail"] as String).utf8))
         else { return nil }
         let wanted = detail.entries.flatMap { $0.candidates.filter { !$0.malformed }.map(\.sha256) }
         return CachedLookup(
-            address: row["address"], directory: directory, checks: row["checks"],
+            address: row["address"], directory: row["directory"], checks: row["checks"],
             time: Date(timeIntervalSince1970: row["looked_up_at"]), status: status, detail: detail,
             certificates: try Self.certificates(db, wanted))
     }

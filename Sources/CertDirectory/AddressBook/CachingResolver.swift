@@ -9,7 +9,8 @@ public struct CachePolicy: Sendable {
         case normal
         /// Ask the directory for every address (`--refresh`).
         case refresh
-        /// Never touch the network (`--offline`): every answer comes from the book, however old.
+        /// Never touch the network (`--offline`): every answer comes from the book, however old,
+        /// and from any directory when the configured one has none.
         case offline
     }
 
@@ -65,7 +66,7 @@ public struct CachingResolver: Sendable {
         let directory = resolver.directory.cacheKey
         let checks = checksFingerprint
         var results = [Resolution?](repeating: nil, count: addresses.count)
-        let cached = try book.lookups(addresses, directory: directory)
+        let cached = try book.lookups(addresses, directory: directory, anyDirectory: policy.mode == .offline)
         for (index, address) in addresses.enumerated() where MailAddress(address) != nil {
             guard let lookup = cached[index] else { continue }
             let age = now.timeIntervalSince(lookup.time)
