@@ -40,11 +40,11 @@ struct AddressBookTests {
         let contacts = try again.contacts()
         #expect(contacts.map(\.address) == ["alice@example.com"])
         #expect(contacts.first?.certificates.map(\.certificate.sha256) == [leaf.sha256])
-        let migrations = try again.pool.read { db in
+        let migrations = try again.database.read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
         }
         #expect(migrations == ["v1"])
-        let id = try again.pool.read { db in try Int32.fetchOne(db, sql: "PRAGMA application_id") }
+        let id = try again.database.read { db in try Int32.fetchOne(db, sql: "PRAGMA application_id") }
         #expect(id == AddressBookSchema.applicationID)
     }
 
@@ -52,7 +52,7 @@ struct AddressBookTests {
     func newerBook() throws {
         do {
             let book = try AddressBook(path: path())
-            try book.pool.write { db in try db.execute(sql: "INSERT INTO grdb_migrations VALUES ('v99')") }
+            try book.database.write { db in try db.execute(sql: "INSERT INTO grdb_migrations VALUES ('v99')") }
         }
         #expect(throws: AddressBookError.self) { try AddressBook(path: path()) }
         do {

@@ -11,7 +11,7 @@ import GRDB
 public final class AddressBook: Sendable {
     /// The database file.
     public let path: String
-    let pool: DatabasePool
+    let database: DatabaseQueue
 
     /// How long a writer waits for another process's transaction, in seconds.
     public static let busyTimeout: TimeInterval = 10
@@ -33,12 +33,15 @@ public final class AddressBook: Sendable {
         }
         var configuration = Configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
+        // One connection (a queue, not a pool): a command does a few short
+        // transactions, and each extra connection costs start-up time.
+        configuration.journalMode = .wal
         configuration.label = "certdir.addressbook"
         configuration.foreignKeysEnabled = true
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.checkIdentity(pool, path: path)
-            try Self.migrate(pool)
+            database = try DatabaseQueue(path: path, configuration: configuration)
+            try Self.checkIdentity(database, path: path)
+            try Self.migrate(database)
         } catch let error as AddressBookError {
             throw error
         } catch {
@@ -57,8 +60,8 @@ public final class AddressBook: Sendable {
 
     /// Refuses a SQLite file that another program owns: one with tables but not our application id
     /// (the v1 migration sets it in the same transaction that creates the tables).
-    private static func checkIdentity(_ pool: DatabasePool, path: String) throws {
-        let (id, tables) = try pool.read { db in
+    private static func checkIdentity(_ database: DatabaseQueue, path: String) throws {
+        let (id, tables) = try database.read { db in
             (
                 try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
                 // grdb_migrations alone is a new book that another process is migrating right now.
@@ -73,24 +76,27 @@ public final class AddressBook: Sendable {
         }
     }
 
-    private static func migrate(_ pool: DatabasePool) throws {
+    private static func migrate(_ database: DatabaseQueue) throws {
         let migrator = AddressBookSchema.migrator
-        if try pool.read(migrator.hasBeenSuperseded) {
-            throw AddressBookError(path: pool.path, kind: .newer)
+        let (superseded, complete) = try database.read { db in
+            (try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db))
         }
+        if superseded { throw AddressBookError(path: database.path, kind: .newer) }
+        // A current book is only read: no write transaction, so no WAL frames and no fsync on open.
+        guard !complete else { return }
         do {
-            try migrator.migrate(pool)
+            try migrator.migrate(database)
         } catch {
             // Another process may have applied the same migration between our
             // check and our write; then the book is complete and fine.
-            guard try pool.read(migrator.hasCompletedMigrations) else { throw error }
+            guard try database.read(migrator.hasCompletedMigrations) else { throw error }
         }
     }
 
     /// Runs `body` in a write transaction, mapping SQLite failures to ``AddressBookError``.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            return try pool.write(body)
+            return try database.write(body)
         } catch let error as DatabaseError {
             throw AddressBookError(path: path, error)
         }
@@ -99,7 +105,7 @@ public final class AddressBook: Sendable {
     /// Runs `body` in a read transaction, mapping SQLite failures to ``AddressBookError``.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            return try pool.read(body)
+            return try database.read(body)
         } catch let error as DatabaseError {
             throw AddressBookError(path: path, error)
         }
