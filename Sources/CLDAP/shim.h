@@ -31,6 +31,7 @@ static inline struct timeval cldap_timeval(long seconds, long microseconds) {
 
 // LDAP_RES_MODIFY is a ber_tag_t cast; an int like the search result types above.
 static inline int cldap_res_modify(void) { return LDAP_RES_MODIFY; }
+static inline int cldap_res_extended(void) { return LDAP_RES_EXTENDED; }
 
 // mod_bvalues is a macro over the anonymous-member union mod_vals.
 static inline void cldap_mod_set_bvalues(LDAPMod *mod, struct berval **values) { mod->mod_bvalues = values; }
