@@ -195,6 +195,59 @@ struct ADCommandTests {
     }
 }
 
+/// Kerberos: `kinit` against the DC's KDC, then `certdir --sasl-mech GSSAPI` with no password
+/// anywhere on its command line. `--sasl-nocanon` keeps libsasl from naming the service after the
+/// reverse DNS name of 127.0.0.1 (`localhost`), for which the KDC has no principal.
+@Suite(
+    "certdir with a Kerberos (SASL GSSAPI) bind to Active Directory (Samba AD DC)",
+    .enabled(if: ADDirectory.isAvailable, "\(ADDirectory.unavailableReason)"))
+struct ADKerberosTests {
+    let ad: ADDirectory
+    let cache: String
+
+    init() throws {
+        ad = try ADDirectory.require()
+        cache =
+            FileManager.default.temporaryDirectory.appendingPathComponent("certdir-krb5cc-\(UUID().uuidString)").path
+    }
+
+    var kerberos: [String: String] { ["KRB5_CONFIG": ad.krb5Config, "KRB5CCNAME": "FILE:" + cache] }
+
+    func resolve(_ uri: String, base: String) throws -> CertDirProcess.Outcome {
+        try ad.certdir(
+            [
+                "resolve", "--uri", uri, "--base", base, "--tls-ca-file", ad.tlsCAFile, "--sasl-mech", "GSSAPI",
+                "--sasl-nocanon", "--trust-anchor", ad.trustAnchor, "--intermediates", ad.intermediate, "--format",
+                "json", try #require(ad.user("alice").address),
+            ], environment: kerberos)
+    }
+
+    @Test(
+        "after kinit, a GSSAPI bind resolves alice: sign and seal on plain 389, no SASL layer inside TLS on 636 and the GC's 3269"
+    )
+    func gssapi() throws {
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        let alice = try ad.user("alice")
+        let kinit = try ad.tool(
+            "kinit", ["\(try #require(alice.sam))@\(ad.realm)"], environment: kerberos, stdin: alice.password + "\n")
+        try #require(kinit.status == 0, "\(kinit.stderr)")
+        let host = ad.host
+        for (uri, base) in [("ldap://\(host)", ad.base), ("ldaps://\(host)", ad.base), ("ldaps://\(host):3269", "")] {
+            let outcome = try resolve(uri, base: base)
+            #expect(outcome.status == 0, "\(uri): \(outcome.stderr)")
+            #expect(outcome.stdout.contains("\"sha256\":\"\(try #require(alice.sha256))\""), "\(uri)")
+        }
+    }
+
+    @Test("without a Kerberos ticket the GSSAPI bind fails and says there are no credentials")
+    func noTicket() throws {
+        let outcome = try resolve("ldap://\(ad.host)", base: ad.base)
+        #expect(outcome.status != 0)
+        #expect(outcome.stderr.contains("SASL GSSAPI bind"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("No Kerberos credentials available"), "\(outcome.stderr)")
+    }
+}
+
 /// `certdir publish` against the Samba AD DC: bound as the user itself over LDAPS, AD's plain
 /// `userCertificate` (no `;binary`), refused outright on the Global Catalog.
 @Suite(

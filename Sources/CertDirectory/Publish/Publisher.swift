@@ -155,6 +155,7 @@ public struct Publisher: Sendable {
 
     private var bindIdentity: String {
         if case .simple(let dn, _) = directory.servers.first?.bind { return dn }
+        if case .sasl(let mechanism, _) = directory.servers.first?.bind { return "the SASL \(mechanism) identity" }
         return "an anonymous bind"
     }
 }

@@ -39,7 +39,9 @@ struct EffectiveSettings {
             throw CLIError(options.uris.isEmpty ? .config : .usage, "not an LDAP URL: \(uri)")
         }
         let bind: LDAPConfiguration.BindMethod
-        if let dn = pick(options.bindDN, \.bindDN) {
+        if let mechanism = options.saslMechanism {
+            bind = .sasl(mechanism: mechanism, noCanonicalization: options.saslNoCanonicalization)
+        } else if let dn = pick(options.bindDN, \.bindDN) {
             let password = try PasswordSource.read(
                 file: pick(options.passwordFile, \.passwordFile),
                 environmentVariable: pick(options.passwordEnv, \.passwordEnv),
