@@ -39,8 +39,12 @@ struct EffectiveSettings {
             throw CLIError(options.uris.isEmpty ? .config : .usage, "not an LDAP URL: \(uri)")
         }
         let bind: LDAPConfiguration.BindMethod
-        if let mechanism = options.saslMechanism {
-            bind = .sasl(mechanism: mechanism, noCanonicalization: options.saslNoCanonicalization)
+        // A --bind-dn flag overrides a SASL mechanism from the config file, as flags override it.
+        if let mechanism = options.bindDN == nil ? pick(options.saslMechanism, \.saslMechanism) : nil {
+            guard !mechanism.isEmpty else { throw CLIError(.config, "sasl-mech needs a mechanism name, e.g. GSSAPI") }
+            bind = .sasl(
+                mechanism: mechanism,
+                noCanonicalization: options.saslNoCanonicalization || (pick(nil, \.saslNoCanonicalization) ?? false))
         } else if let dn = pick(options.bindDN, \.bindDN) {
             let password = try PasswordSource.read(
                 file: pick(options.passwordFile, \.passwordFile),
