@@ -174,7 +174,8 @@ public actor LDAPConnection {
         switch configuration.bind {
         case .anonymous: "connect (anonymous bind)"
         case .simple(let dn, _): "bind as \(dn)"
-        case .sasl(let mechanism, _): "SASL \(mechanism) bind"
+        // "bind…": the CLI reads a refused bind (not an unreachable server) as exit 77.
+        case .sasl(let mechanism, _): "bind with SASL \(mechanism)"
         }
     }
 
