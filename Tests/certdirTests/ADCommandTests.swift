@@ -390,27 +390,77 @@ struct ADPublishTests {
             ])
     }
 
-    @Test("publish --attribute both on 636: the userSMIMECertificate bundle is written under a guard AD accepts")
+    /// SHA-256 of every certificate inside the entry's `userSMIMECertificate` bundles (openssl reads them).
+    func bundleContents(_ user: ADDirectory.User) throws -> Set<String> {
+        let result = try ad.tool(
+            "ldapsearch",
+            [
+                "-x", "-LLL", "-o", "ldif-wrap=no", "-H", ad.ldapsURI, "-D", ad.readerUPN, "-y", ad.readerPasswordFile,
+                "-b", user.dn, "-s", "base", "(objectClass=*)", "userSMIMECertificate",
+            ],
+            environment: ["LDAPTLS_CACERT": ad.tlsCAFile, "LDAPNOINIT": ""])
+        try #require(result.status == 0, "\(result.stderr)")
+        var digests = Set<String>()
+        for line in result.stdout.split(separator: "\n") where line.hasPrefix("userSMIMECertificate:: ") {
+            let der = try #require(Data(base64Encoded: String(line.dropFirst("userSMIMECertificate:: ".count))))
+            let file = folder.appendingPathComponent(UUID().uuidString).path
+            try der.write(to: URL(fileURLWithPath: file))
+            let printed = try runTool("openssl", ["pkcs7", "-inform", "DER", "-in", file, "-print_certs"])
+            for block in String(decoding: printed.stdout, as: UTF8.self).components(
+                separatedBy: "-----BEGIN CERTIFICATE-----"
+            ).dropFirst() {
+                let body = block.components(separatedBy: "-----END")[0].filter { !$0.isWhitespace }
+                digests.insert(sha256Hex(Array(try #require(Data(base64Encoded: body)))))
+            }
+        }
+        return digests
+    }
+
+    @Test(
+        "publish --attribute both on 636: AD has no assertion control, so the bundle is rewritten as a delete of the values read plus an add; a stale rewrite fails and loses nothing"
+    )
     func publishBundle() throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         let user = try ad.user("pub3")
-        let new = try mint(try #require(user.address))
+        let address = try #require(user.address)
+        let first = try mint(address)
         let before = try values(user, "userCertificate")
-        let outcome = try publish(user, uri: ad.ldapsURI, ["--attribute", "both", new.path])
+        let outcome = try publish(user, uri: ad.ldapsURI, ["--attribute", "both", first.path])
         #expect(outcome.status == 0, "\(outcome.stderr)")
-        #expect(try values(user, "userCertificate").sorted() == (before + [new.sha256]).sorted())
-        // One merged bundle, holding the new certificate.
-        #expect(try values(user, "userSMIMECertificate").count == 1)
-        let resolved = try ad.certdir(
+        #expect(try values(user, "userCertificate").sorted() == (before + [first.sha256]).sorted())
+        #expect(try bundleContents(user).contains(first.sha256))
+
+        // A second certificate: the existing bundle value is deleted by value and the merged one added.
+        let second = try mint(address)
+        let merged = try publish(user, uri: ad.ldapsURI, ["--attribute", "both", second.path])
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(try values(user, "userSMIMECertificate").count == 1, "one merged bundle")
+        #expect(try bundleContents(user).isSuperset(of: [first.sha256, second.sha256]))
+
+        // The guard: a change planned from a stale read (the dry-run LDIF), applied after another
+        // writer rewrote the bundle, fails with noSuchAttribute and leaves the other writer's bundle.
+        let stale = try publish(
+            user, uri: ad.ldapsURI, ["--attribute", "userSMIMECertificate", "--dry-run", try mint(address).path])
+        #expect(stale.status == 0, "\(stale.stderr)")
+        #expect(
+            stale.stdout.contains("delete: userSMIMECertificate") && !stale.stdout.contains("control:"),
+            "\(stale.stdout)")
+        let concurrent = try mint(address)
+        #expect(
+            try publish(user, uri: ad.ldapsURI, ["--attribute", "userSMIMECertificate", concurrent.path]).status == 0)
+        let applied = try ad.tool(
+            "ldapmodify",
             [
-                "resolve", "--uri", ad.ldapsURI, "--base", ad.base, "--tls-ca-file", ad.tlsCAFile, "--bind-dn",
-                ad.readerUPN, "--password-file", ad.readerPasswordFile, "--trust-anchor", ad.trustAnchor,
-                "--format", "json", try #require(user.address),
-            ])
-        #expect(resolved.status == 0, "\(resolved.stderr)")
-        #expect(resolved.stdout.contains("\"attribute\":\"userSMIMECertificate\""), "\(resolved.stdout)")
-        let again = try publish(user, uri: ad.ldapsURI, ["--attribute", "both", new.path])
+                "-x", "-H", ad.ldapsURI, "-D", try #require(user.upn ?? user.sam.map { "\($0)@\(ad.domain)" }), "-y",
+                try #require(user.passwordFile),
+            ],
+            environment: ["LDAPTLS_CACERT": ad.tlsCAFile, "LDAPNOINIT": ""], stdin: stale.stdout)
+        #expect(applied.status == 16, "noSuchAttribute: \(applied.stderr)")
+        #expect(try bundleContents(user).isSuperset(of: [first.sha256, second.sha256, concurrent.sha256]))
+
+        let again = try publish(user, uri: ad.ldapsURI, ["--attribute", "both", second.path])
         #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("already published"), "\(again.stdout)")
     }
 
     @Test("publish to the Global Catalog (3269) is refused before connecting (78) and changes nothing")
