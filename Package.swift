@@ -27,7 +27,7 @@ let package = Package(
         .systemLibrary(
             name: "CLDAP",
             pkgConfig: "ldap",
-            providers: [.apt(["libldap-dev"]), .brew(["openldap"])]
+            providers: [.apt(["libldap-dev", "libsasl2-dev"]), .brew(["openldap", "cyrus-sasl"])]
         ),
         .systemLibrary(
             name: "COpenSSL",

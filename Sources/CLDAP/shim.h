@@ -3,8 +3,10 @@
 #define CERTDIR_CLDAP_SHIM_H
 
 #include <sys/time.h>
+#include <string.h>
 #include <ldap.h>
 #include <lber.h>
+#include <sasl/sasl.h>
 
 // LDAP_OPT_ON is `((void *) &ber_pvt_opt_on)`: Swift 6 rejects the address of a
 // mutable C global that is not concurrency-safe, so hand it out from C.
@@ -31,6 +33,23 @@ static inline struct timeval cldap_timeval(long seconds, long microseconds) {
 
 // LDAP_RES_MODIFY is a ber_tag_t cast; an int like the search result types above.
 static inline int cldap_res_modify(void) { return LDAP_RES_MODIFY; }
+static inline int cldap_res_extended(void) { return LDAP_RES_EXTENDED; }
+
+// The interaction callback of ldap_sasl_interactive_bind_s: certdir never prompts, so every
+// question a SASL mechanism asks (GSSAPI: none, or the authorization identity) gets its default
+// answer, or an empty one. A C function, because Swift closures cannot be C function pointers
+// that libsasl calls with its own argument types.
+static int cldap_sasl_interact(LDAP *ld, unsigned flags, void *defaults, void *list) {
+    (void)ld; (void)flags; (void)defaults;
+    for (sasl_interact_t *in = (sasl_interact_t *)list; in && in->id != SASL_CB_LIST_END; in++) {
+        const char *answer = in->defresult ? in->defresult : "";
+        in->result = answer;
+        in->len = (unsigned)strlen(answer);
+    }
+    return LDAP_SUCCESS;
+}
+static inline LDAP_SASL_INTERACT_PROC *cldap_sasl_interact_proc(void) { return cldap_sasl_interact; }
+static inline unsigned cldap_sasl_quiet(void) { return LDAP_SASL_QUIET; }
 
 // mod_bvalues is a macro over the anonymous-member union mod_vals.
 static inline void cldap_mod_set_bvalues(LDAPMod *mod, struct berval **values) { mod->mod_bvalues = values; }

@@ -25,8 +25,11 @@ public struct CertDirProcess {
     /// `XDG_CONFIG_HOME` pointing nowhere, so that no user config file does, and
     /// `XDG_DATA_HOME` in a new folder removed afterwards, so that each run has an empty address book.
     /// - Parameter shell: Run `/bin/sh` with `arguments` instead of certdir (for redirections).
+    /// - Parameter launcher: A command that runs certdir, e.g. `ip netns exec NS` for a directory
+    ///   in its own network namespace (``ADDirectory``); empty runs certdir directly.
     public static func run(
-        _ arguments: [String], environment extra: [String: String] = [:], stdin: String? = nil, shell: Bool = false
+        _ arguments: [String], environment extra: [String: String] = [:], stdin: String? = nil, shell: Bool = false,
+        launcher: [String] = []
     ) throws -> Outcome {
         var environment = ProcessInfo.processInfo.environment
         environment["LDAPNOINIT"] = "1"
@@ -40,8 +43,10 @@ public struct CertDirProcess {
         environment["CERTDIR_ADDRESS_BOOK"] = nil
         // An empty value removes the variable (e.g. LDAPNOINIT, to let libldap read its configuration).
         for (key, value) in extra { environment[key] = value.isEmpty ? nil : value }
+        let program = shell ? URL(fileURLWithPath: "/bin/sh") : executable
+        let command = launcher.isEmpty ? [program.path] + arguments : launcher + [program.path] + arguments
         let result = try ProcessRunner.run(
-            shell ? URL(fileURLWithPath: "/bin/sh") : executable, arguments, environment: environment,
+            URL(fileURLWithPath: command[0]), Array(command.dropFirst()), environment: environment,
             stdin: stdin.map { Data($0.utf8) })
         return Outcome(
             status: result.status, stdout: String(decoding: result.stdout, as: UTF8.self),

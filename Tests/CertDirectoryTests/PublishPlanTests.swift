@@ -139,6 +139,32 @@ struct PublishPlanTests {
         #expect(try plan(kept, target(smime: [existing]), .userSMIMECertificate).isEmpty)
     }
 
+    @Test(
+        "without the assertion control (Active Directory) the bundle is a delete of exactly the values read plus an add, with no assertion"
+    )
+    func bundleWithoutAssertion() throws {
+        let kept = try leaf()
+        let expired = try leaf(expired: true)
+        let new = try leaf()
+        let existing = CertsOnlyBundle.der([kept])
+        var ad = target(userCertificates: [expired.der], smime: [existing], stamp: nil)
+        ad.supportsAssertion = false
+        let result = try plan(new, ad, .both, replaceExpired: true)
+        #expect(result.assertion == nil)
+        #expect(
+            result.changes.map { "\($0.operation) \($0.attribute)" } == [
+                "add userCertificate;binary", "delete userCertificate;binary", "delete userSMIMECertificate",
+                "add userSMIMECertificate",
+            ])
+        #expect(result.changes[1].values == [expired.der])
+        #expect(result.changes[2].values == [existing])
+        let inside = try #require(CMSCertificates.certificates(in: result.changes[3].values[0]))
+        #expect(Set(inside.map(sha256Hex)) == [kept.sha256, new.sha256])
+        var empty = target(stamp: nil)
+        empty.supportsAssertion = false
+        #expect(try plan(new, empty, .userSMIMECertificate).changes.map(\.operation) == [.add])
+    }
+
     @Test("an unreadable userSMIMECertificate value is never replaced; no change stamp, no guarded write")
     func refusesToLose() throws {
         #expect(throws: PublishError(.unreadableValue, "")) {

@@ -277,6 +277,22 @@ struct MisbehavingServerTests {
         #expect(outcome.stdout.contains("\"status\":\"ambiguous\""))
         #expect(Date().timeIntervalSince(started) < 15)
     }
+
+    @Test(
+        "an extendedResponse in place of the operation's own response (Samba's answer to an unsupported critical control) ends the operation at once"
+    )
+    func extendedResponse() throws {
+        let server = try FakeServer(mode: "extended")
+        defer { server.stop() }
+        let started = Date()
+        let outcome = try CertDirProcess.run([
+            "resolve", "--uri", server.uri, "--base", "dc=example,dc=com", "--timeout", "20", "alice@example.com",
+        ])
+        #expect(outcome.status != 0)
+        #expect(outcome.stderr.contains("result code 12 (critical control not supported)"), "\(outcome.stderr)")
+        #expect(!outcome.stderr.contains("timed out"), "\(outcome.stderr)")
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
 }
 
 /// Bad input around a lookup: each gets a precise message and the right status, never a crash.

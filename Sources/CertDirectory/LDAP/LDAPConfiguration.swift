@@ -31,6 +31,12 @@ public struct LDAPConfiguration: Sendable {
         /// Name/password simple bind (RFC 4513 §5.1.3). `dn` is a DN, or on
         /// Active Directory also a user principal name such as `alice@corp.example`.
         case simple(dn: String, password: Secret)
+        /// SASL bind (RFC 4513 §5.2) through `ldap_sasl_interactive_bind_s(3)`, never prompting:
+        /// `GSSAPI` uses the caller's Kerberos ticket cache (after `kinit`), `EXTERNAL` a TLS client
+        /// certificate or the `ldapi://` peer credentials. `noCanonicalization` sets
+        /// `LDAP_OPT_X_SASL_NOCANON`, so the service principal is built from the host name in the URI
+        /// as given, not from a reverse DNS lookup (which often names `localhost` or a wrong host).
+        case sasl(mechanism: String, noCanonicalization: Bool)
     }
 
     /// TLS settings. The server certificate is always verified (`LDAP_OPT_X_TLS_REQUIRE_CERT`

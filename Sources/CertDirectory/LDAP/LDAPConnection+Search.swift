@@ -188,7 +188,11 @@ extension LDAPConnection {
         case cldap_res_search_reference():
             pending[msgid]?.referrals += LDAPMessageDecoder.references(handle.ld, message)
             ldap_msgfree(message)
-        case cldap_res_search_result(), cldap_res_modify():  // a modify result is an LDAPResult too
+        // A modify result is an LDAPResult too. So is an extendedResponse: Samba's AD DC answers an
+        // operation carrying a critical control it does not support (e.g. the RFC 4528 assertion)
+        // with an extendedResponse, not a modifyResponse, under the operation's message id, with
+        // unavailableCriticalExtension (12). Dropping it left the caller waiting until its timeout.
+        case cldap_res_search_result(), cldap_res_modify(), cldap_res_extended():
             let done = LDAPMessageDecoder.result(handle.ld, message)  // frees the message
             guard let search = pending.removeValue(forKey: msgid) else { return }
             search.timer?.cancel()

@@ -133,11 +133,15 @@ public actor LDAPConnection {
     }
 
     private func bind(_ configuration: LDAPConfiguration) throws {
+        if case .sasl(let mechanism, let noCanonicalization) = configuration.bind {
+            try saslBind(configuration, mechanism: mechanism, noCanonicalization: noCanonicalization)
+            return
+        }
         // An anonymous bind too: it opens the connection now, so that failover
         // and TLS errors surface here rather than on the first search.
         let (dn, password): (String?, String) =
             switch configuration.bind {
-            case .anonymous: (nil, "")
+            case .anonymous, .sasl: (nil, "")
             case .simple(let dn, let secret): (dn, secret.value)
             }
         var bytes = Array(password.utf8)
@@ -152,11 +156,26 @@ public actor LDAPConnection {
         }
     }
 
+    /// A SASL bind with no prompts (see ``LDAPConfiguration/BindMethod/sasl(mechanism:noCanonicalization:)``).
+    /// Inside TLS it asks for no SASL security layer (`maxssf=0`): the channel is encrypted
+    /// already, and Active Directory refuses GSSAPI sign or seal over TLS ("Sign or Seal are not
+    /// allowed if TLS is used", unwillingToPerform).
+    private func saslBind(_ configuration: LDAPConfiguration, mechanism: String, noCanonicalization: Bool) throws {
+        if noCanonicalization { try handle.setOption(LDAP_OPT_X_SASL_NOCANON, cldap_opt_on()) }
+        if usesTLS(configuration) { try handle.setString(LDAP_OPT_X_SASL_SECPROPS, "maxssf=0") }
+        try call(bindOperation(configuration), configuration) {
+            ldap_sasl_interactive_bind_s(
+                $0, nil, mechanism, nil, nil, cldap_sasl_quiet(), cldap_sasl_interact_proc(), nil)
+        }
+    }
+
     /// How the bind step reads in messages: it is also where the connection opens.
     private func bindOperation(_ configuration: LDAPConfiguration) -> String {
         switch configuration.bind {
         case .anonymous: "connect (anonymous bind)"
         case .simple(let dn, _): "bind as \(dn)"
+        // "bind…": the CLI reads a refused bind (not an unreachable server) as exit 77.
+        case .sasl(let mechanism, _): "bind with SASL \(mechanism)"
         }
     }
 

@@ -13,6 +13,12 @@ import Foundation
 /// - Whenever the change depends on what was read (a `replace`, or a `delete`),
 ///   the modify carries an assertion control (RFC 4528) on the change stamp read
 ///   with the entry, so a concurrent change makes it fail without loss.
+/// - Active Directory (Windows and Samba) has no assertion control. There
+///   `userSMIMECertificate` has an equality rule (Octet String), so the bundle is
+///   rewritten as a `delete` of exactly the values read plus an `add` of the merged
+///   one: if another writer changed them meanwhile, the delete fails
+///   (noSuchAttribute) and nothing is written. A `delete` of expired values is
+///   guarded the same way by itself.
 public struct PublishPlan: Sendable {
     public let dn: String
     public let certificate: ParsedCertificate
@@ -70,13 +76,22 @@ public struct PublishPlan: Sendable {
             } else {
                 let pool = request.chain + intermediates + existing.filter(\.isCA)
                 let merged = unique(existing + [leaf] + chain(for: leaf, from: pool)).filter { !expiredAt($0) }
-                changes.append(LDAPModification(.replace, "userSMIMECertificate", [CertsOnlyBundle.der(merged)]))
+                let bundle = CertsOnlyBundle.der(merged)
+                if target.supportsAssertion {
+                    changes.append(LDAPModification(.replace, "userSMIMECertificate", [bundle]))
+                } else {
+                    // No assertion control (AD): delete the values read, by value, and add the merged bundle.
+                    let current = target.entry.values("userSMIMECertificate")
+                    if !current.isEmpty { changes.append(LDAPModification(.delete, "userSMIMECertificate", current)) }
+                    changes.append(LDAPModification(.add, "userSMIMECertificate", [bundle]))
+                }
                 removed += expired.count
                 guarded = true
             }
         }
         var assertion: LDAPFilter?
-        if guarded {
+        // Without the assertion control, the value deletes above are the guard.
+        if guarded && target.supportsAssertion {
             guard let stamp = target.stamp else {
                 throw PublishError(
                     .unsupported,

@@ -15,6 +15,9 @@ struct PublishTarget: Sendable {
     let addresses: [String]
     /// The entry's change stamp as read with it: (`entryCSN` or `uSNChanged`, value).
     let stamp: (attribute: String, value: String)?
+    /// Whether the root DSE lists the assertion control (RFC 4528) in `supportedControl`, or
+    /// could not be read. Active Directory (Windows and Samba) does not support it.
+    var supportsAssertion = true
 
     var dn: String { entry.dn }
 
@@ -39,6 +42,8 @@ struct PublishTarget: Sendable {
 
     /// AD's LDAP_CAP_ACTIVE_DIRECTORY_OID in the root DSE's supportedCapabilities.
     static let activeDirectoryCapability = "1.2.840.113556.1.4.800"
+    /// The assertion control's OID (RFC 4528 §3).
+    static let assertionControl = "1.3.6.1.1.12"
 
     /// Finds the one entry for `target`, reading the root DSE first to know the server.
     /// - Parameter base: The search base, asked for only when searching by address.
@@ -48,7 +53,7 @@ struct PublishTarget: Sendable {
         _ target: PublishRequest.Target, certificate: ParsedCertificate, on connection: LDAPConnection,
         base: () async throws -> String
     ) async throws -> PublishTarget {
-        let server = await serverKind(connection)
+        let (server, supportsAssertion) = await serverKind(connection)
         let entry: LDAPEntry
         switch target {
         case .dn(let dn):
@@ -71,7 +76,9 @@ struct PublishTarget: Sendable {
             server == .other
                 && entry.attributes.contains { $0.description.equalsIgnoringCase("userCertificate;binary") }
             ? .openLDAP : server
-        return PublishTarget(entry: entry, server: kind, addresses: values.mail + values.smtpAddresses, stamp: stamp)
+        return PublishTarget(
+            entry: entry, server: kind, addresses: values.mail + values.smtpAddresses, stamp: stamp,
+            supportsAssertion: supportsAssertion)
     }
 
     private static func read(dn: String, on connection: LDAPConnection) async throws -> LDAPEntry {
@@ -112,17 +119,22 @@ struct PublishTarget: Sendable {
     }
 
     /// The server kind from the root DSE: AD by its capability OID, OpenLDAP by
-    /// `structuralObjectClass: OpenLDAProotDSE`. An unreadable root DSE is `.other`.
-    private static func serverKind(_ connection: LDAPConnection) async -> Server {
+    /// `structuralObjectClass: OpenLDAProotDSE`; and whether it lists the assertion control.
+    /// An unreadable root DSE is `.other`, assumed to support the control.
+    private static func serverKind(_ connection: LDAPConnection) async -> (Server, supportsAssertion: Bool) {
         let request = SearchRequest(
             base: "", scope: .base, filter: .present("objectClass"),
-            attributes: ["supportedCapabilities", "structuralObjectClass", "vendorName"])
-        guard let root = try? await connection.search(request).entries.first else { return .other }
-        if root.strings("supportedCapabilities").contains(activeDirectoryCapability) { return .activeDirectory }
-        if root.strings("structuralObjectClass").contains(where: { $0.equalsIgnoringCase("OpenLDAProotDSE") }) {
-            return .openLDAP
+            attributes: ["supportedCapabilities", "structuralObjectClass", "vendorName", "supportedControl"])
+        guard let root = try? await connection.search(request).entries.first else { return (.other, true) }
+        let controls = root.strings("supportedControl")
+        let assertion = controls.isEmpty || controls.contains(assertionControl)
+        if root.strings("supportedCapabilities").contains(activeDirectoryCapability) {
+            return (.activeDirectory, assertion)
         }
-        return .other
+        if root.strings("structuralObjectClass").contains(where: { $0.equalsIgnoringCase("OpenLDAProotDSE") }) {
+            return (.openLDAP, assertion)
+        }
+        return (.other, assertion)
     }
 }
 

@@ -120,6 +120,12 @@ public struct Publisher: Sendable {
                 .concurrentChange,
                 "\(dn) changed between the read and the write (the assertion on its change stamp failed, "
                     + "RFC 4528); nothing was written: run publish again", dn: dn, cause: error)
+        case .noSuchAttribute where plan.assertion == nil:
+            // The guard without an assertion control (AD): a value deleted by value was gone.
+            return PublishError(
+                .concurrentChange,
+                "\(dn) changed between the read and the write (a value read from \(attributes) was no longer "
+                    + "there); nothing was written: run publish again", dn: dn, cause: error)
         case .noSuchObject:
             return PublishError(
                 .concurrentChange, "\(dn) was deleted or renamed after it was read; nothing was written", dn: dn,
@@ -149,6 +155,7 @@ public struct Publisher: Sendable {
 
     private var bindIdentity: String {
         if case .simple(let dn, _) = directory.servers.first?.bind { return dn }
+        if case .sasl(let mechanism, _) = directory.servers.first?.bind { return "the SASL \(mechanism) identity" }
         return "an anonymous bind"
     }
 }

@@ -27,6 +27,8 @@ struct ConfigFile {
         var starttls: Bool?
         var tlsCAFile: String?
         var allowPlaintextBind: Bool?
+        var saslMechanism: String?
+        var saslNoCanonicalization: Bool?
         var networkTimeout: Double?
         var timeout: Double?
         var globalCatalog: Bool?
@@ -107,6 +109,8 @@ struct ConfigFile {
         case "starttls": settings.starttls = try bool(value, key, path)
         case "tls-ca-file": settings.tlsCAFile = try string(value, key, path)
         case "allow-plaintext-bind": settings.allowPlaintextBind = try bool(value, key, path)
+        case "sasl-mech": settings.saslMechanism = try string(value, key, path)
+        case "sasl-nocanon": settings.saslNoCanonicalization = try bool(value, key, path)
         case "network-timeout": settings.networkTimeout = try seconds(value, key, path)
         case "timeout": settings.timeout = try seconds(value, key, path)
         case "global-catalog": settings.globalCatalog = try bool(value, key, path)

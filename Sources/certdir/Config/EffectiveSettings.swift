@@ -42,7 +42,13 @@ struct EffectiveSettings {
             throw CLIError(options.uris.isEmpty ? .config : .usage, "not an LDAP URL: \(uri)")
         }
         let bind: LDAPConfiguration.BindMethod
-        if directoryNeeded, let dn = pick(options.bindDN, \.bindDN) {
+        // A --bind-dn flag overrides a SASL mechanism from the config file, as flags override it.
+        if directoryNeeded, let mechanism = options.bindDN == nil ? pick(options.saslMechanism, \.saslMechanism) : nil {
+            guard !mechanism.isEmpty else { throw CLIError(.config, "sasl-mech needs a mechanism name, e.g. GSSAPI") }
+            bind = .sasl(
+                mechanism: mechanism,
+                noCanonicalization: options.saslNoCanonicalization || (pick(nil, \.saslNoCanonicalization) ?? false))
+        } else if directoryNeeded, let dn = pick(options.bindDN, \.bindDN) {
             let password = try PasswordSource.read(
                 file: pick(options.passwordFile, \.passwordFile),
                 environmentVariable: pick(options.passwordEnv, \.passwordEnv),

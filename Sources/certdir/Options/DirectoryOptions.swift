@@ -21,6 +21,16 @@ struct DirectoryOptions: ParsableArguments {
     @Option(name: .customLong("password-env"), help: "Read the bind password from this environment variable.")
     var passwordEnv: String?
 
+    @Option(
+        name: .customLong("sasl-mech"),
+        help: "SASL bind mechanism instead of a simple bind: GSSAPI (Kerberos ticket from kinit) or EXTERNAL.")
+    var saslMechanism: String?
+
+    @Flag(
+        name: .customLong("sasl-nocanon"),
+        help: "Build the SASL service principal from the URI's host name as given, not from reverse DNS.")
+    var saslNoCanonicalization = false
+
     @Flag(help: "Send StartTLS on ldap:// before binding.")
     var starttls = false
 
@@ -50,6 +60,11 @@ struct DirectoryOptions: ParsableArguments {
         for value in [networkTimeout, timeout].compactMap({ $0 }) where !(value >= 0.001 && value <= 86_400) {
             throw ValidationError("timeouts are seconds between 0 and 86400")
         }
+        if saslMechanism != nil && (bindDN != nil || passwordFile != nil || passwordEnv != nil) {
+            throw ValidationError(
+                "--sasl-mech binds with the SASL mechanism's own credentials: no --bind-dn or password")
+        }
+        if saslMechanism?.isEmpty == true { throw ValidationError("--sasl-mech needs a mechanism name, e.g. GSSAPI") }
         if bindDN == nil && (passwordFile != nil || passwordEnv != nil) {
             throw ValidationError("a password needs --bind-dn")
         }

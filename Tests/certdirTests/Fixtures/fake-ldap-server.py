@@ -4,6 +4,9 @@
 Usage: fake-ldap-server.py PORT MODE [CERT.der]
   blackhole  accept TCP connections and never send a byte (an ldaps:// handshake hangs)
   flood      answer the bind, then stream search entries without end (CERT.der as userCertificate)
+  extended   answer the bind, then every other request as Samba's AD DC answers one with a critical
+             control it does not support: an extendedResponse (not the operation's own response type)
+             with unavailableCriticalExtension (12)
 Prints "ready" on stdout once listening; runs until killed.
 """
 import socket
@@ -51,7 +54,7 @@ def read_message(conn, buffer):
         buffer += data
 
 
-def serve_flood(conn, certificate):
+def serve_flood(conn, certificate, mode):
     buffer = b""
     while True:
         msg, buffer = read_message(conn, buffer)
@@ -62,6 +65,9 @@ def serve_flood(conn, certificate):
         message_id, op = msg[offset + 2], msg[offset + 3]
         if op == 0x60:  # bindRequest -> success
             conn.sendall(message(message_id, tlv(0x61, tlv(0x0A, b"\x00") + octets(b"") + octets(b""))))
+        elif mode == "extended" and op in (0x63, 0x66):  # search or modify -> extendedResponse, 12
+            result = tlv(0x0A, b"\x0c") + octets(b"") + octets(b"critical control not supported")
+            conn.sendall(message(message_id, tlv(0x78, result)))
         elif op == 0x63:  # searchRequest -> entries for ever
             attrs = tlv(0x30, octets(b"mail") + tlv(0x31, octets(b"alice@example.com")))
             attrs += tlv(0x30, octets(b"userCertificate;binary") + tlv(0x31, octets(certificate)))
@@ -89,7 +95,7 @@ def main():
         if mode == "blackhole":
             held.append(conn)
         else:
-            threading.Thread(target=serve_flood, args=(conn, certificate), daemon=True).start()
+            threading.Thread(target=serve_flood, args=(conn, certificate, mode), daemon=True).start()
 
 
 if __name__ == "__main__":
