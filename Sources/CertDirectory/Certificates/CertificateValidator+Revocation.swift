@@ -15,7 +15,7 @@ extension CertificateValidator {
         // The path found without the pool is replaced by the full check below.
         result.reasons.removeAll { $0.code == .untrusted }
         result.pathLength = nil
-        if certificate.isCA { return result }
+        if certificate.isCA && (purpose == .encrypt || !policy.acceptCASigners) { return result }
         guard mode != .off else {
             checkPath(certificate, intermediates: intermediates, at: time, &result)
             return result

@@ -66,10 +66,14 @@ public struct CertificateValidator: Sendable {
         intermediates: [ParsedCertificate], at time: Date
     ) -> ValidationResult {
         var result = ValidationResult()
-        if certificate.isCA {
-            // A path element, never an end entity: its other properties are beside the point.
+        if certificate.isCA && (purpose == .encrypt || !policy.acceptCASigners) {
+            // A path element, never a recipient: its other properties are beside the point.
             result.reasons.append(Finding(.caCertificate))
             return result
+        }
+        if certificate.isCA {
+            // RFC 5280 §6 lets a CA certificate end a path; a signature by one is checked like any other.
+            result.warnings.append(Finding(.caCertificate, "the signer's certificate is a CA certificate"))
         }
         if let address { checkAddress(certificate, address, &result) }
         checkValidity(certificate, at: time, &result)

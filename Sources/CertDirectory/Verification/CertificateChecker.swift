@@ -80,7 +80,8 @@ public struct CertificateChecker: Sendable {
         var seenCertificates = Set(local.map(\.der) + [leaf.der])
         var seenCRLs = Set<[UInt8]>()
         let anchors = validator.trustAnchors.compactMap { X509Ref(der: $0) }
-        var frontier = [leaf] + (revocation == .off ? [] : anchors)
+        // Certificates at hand need their issuers' CRLs too; anchors their own entry's (CRL_CHECK_ALL).
+        var frontier = [leaf] + (revocation == .off ? [] : local + anchors)
         var askedEntries = Set<String>()
         var askedURLs = Set<String>()
         let checking = revocation != .off

@@ -47,8 +47,11 @@ struct Verify: AsyncParsableCommand {
             let settings = try EffectiveSettings.make(directory, checking)
             for warning in settings.warnings { Console.fail("warning: \(warning)") }
             let timeout = settings.directory.servers.first?.timeouts.network ?? .seconds(10)
+            var policy = settings.validator.policy
+            policy.acceptCASigners = true
+            let validator = CertificateValidator(trustAnchors: settings.validator.trustAnchors, policy: policy)
             let checker = CertificateChecker(
-                validator: settings.validator, directory: settings.directory, revocation: revocation,
+                validator: validator, directory: settings.directory, revocation: revocation,
                 networkTimeout: timeout, logger: logger)
             let verifier = MessageVerifier(checker: checker, intermediates: settings.intermediates)
             var status: Int32 = 0

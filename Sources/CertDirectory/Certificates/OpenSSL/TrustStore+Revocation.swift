@@ -84,6 +84,9 @@ extension TrustStore {
                 X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL | X509_V_FLAG_USE_DELTAS
                 | X509_V_FLAG_EXTENDED_CRL_SUPPORT | X509_V_FLAG_POLICY_CHECK
             X509_VERIFY_PARAM_set_flags(parameters, UInt(flags))
+            // RFC 5280 §6.1.1 (c): user-initial-policy-set = {anyPolicy}. Without it OpenSSL
+            // uses an empty set, and a path that requires an explicit policy fails.
+            if let anyPolicy = OBJ_txt2obj("2.5.29.32.0", 1) { X509_VERIFY_PARAM_add0_policy(parameters, anyPolicy) }
             X509_STORE_CTX_set_verify_cb(context, ignoreLeafValidityForRevocation)
             let ok = X509_verify_cert(context)
             defer { OpenSSLErrorQueue.clear() }
