@@ -30,9 +30,11 @@ struct PublishedValues: Sendable {
 /// directory's operation timeout.
 actor PKIFetcher {
     /// Both spellings of each attribute: `;binary` for OpenLDAP's core schema,
-    /// plain for Active Directory (RFC 4522).
+    /// plain for Active Directory (RFC 4522). `userCertificate` too, because a
+    /// CRL issuer that is not a CA (an indirect CRL's signer) publishes its
+    /// certificate there.
     static let entryAttributes: [String] = [
-        "cACertificate", "crossCertificatePair", "certificateRevocationList", "authorityRevocationList",
+        "cACertificate", "crossCertificatePair", "userCertificate", "certificateRevocationList", "authorityRevocationList",
         "deltaRevocationList",
     ].flatMap { [$0 + ";binary", $0] }
 
@@ -142,14 +144,14 @@ actor PKIFetcher {
             SearchRequest(base: dn, scope: .base, filter: .present("objectClass"), attributes: attributes))
         var values = PublishedValues()
         for entry in result.entries {
-            values.certificates += entry.values("cACertificate")
+            values.certificates += entry.values("cACertificate") + entry.values("userCertificate")
             for pair in entry.values("crossCertificatePair") { values.certificates += Self.certificatePair(pair) }
             for type in ["certificateRevocationList", "authorityRevocationList", "deltaRevocationList"] {
                 values.crls += entry.values(type)
             }
             // A URL may name any attribute; sort its values by what they parse as.
             let known = Set(
-                ["cacertificate", "crosscertificatepair", "certificaterevocationlist", "authorityrevocationlist",
+                ["cacertificate", "usercertificate", "crosscertificatepair", "certificaterevocationlist", "authorityrevocationlist",
                  "deltarevocationlist"])
             let other = entry.attributes.filter { !known.contains($0.type.lowercased()) }.flatMap(\.values)
             let sorted = classify(other)

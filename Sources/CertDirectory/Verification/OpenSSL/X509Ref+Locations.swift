@@ -50,10 +50,13 @@ extension X509Ref {
                 if distpoint.pointee.type == 0, let full = distpoint.pointee.name.fullname {
                     Self.collect(generalNames: full, into: &points)
                 } else if distpoint.pointee.type == 1 {
-                    // Joins the issuer name and the relative RDN into dpname, which
-                    // CRL_DIST_POINTS_free releases with the rest.
+                    // nameRelativeToCRLIssuer: the RDN is appended to the CRL issuer's
+                    // name, the cRLIssuer when given, else the certificate's issuer
+                    // (RFC 5280 §4.2.1.13). DIST_POINT_set_dpname joins them into
+                    // dpname, which CRL_DIST_POINTS_free releases with the rest.
                     if distpoint.pointee.dpname == nil {
-                        DIST_POINT_set_dpname(distpoint, X509_get_issuer_name(pointer))
+                        let base = dp.CRLissuer.flatMap(Self.firstDirectoryName) ?? X509_get_issuer_name(pointer)
+                        DIST_POINT_set_dpname(distpoint, base)
                     }
                     if let dn = distpoint.pointee.dpname { points.entries.append(Self.rfc4514(dn)) }
                 }
@@ -83,6 +86,18 @@ extension X509Ref {
             Self.collect(name: location, into: &points)
         }
         return points.urls
+    }
+
+    /// The first directoryName among `generalNames`, owned by them.
+    private static func firstDirectoryName(_ generalNames: OpaquePointer) -> OpaquePointer? {
+        for index in 0..<OPENSSL_sk_num(generalNames) {
+            guard let name = OPENSSL_sk_value(generalNames, index)?.assumingMemoryBound(to: GENERAL_NAME.self) else {
+                continue
+            }
+            var type: Int32 = 0
+            if let value = GENERAL_NAME_get0_value(name, &type), type == GEN_DIRNAME { return OpaquePointer(value) }
+        }
+        return nil
     }
 
     private static func collect(generalNames: OpaquePointer, into points: inout PublicationPoints) {
