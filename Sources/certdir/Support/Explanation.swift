@@ -37,8 +37,12 @@ enum Explanation {
             lines.append("  ! \(warning.code.rawValue): \(warning.message)")
         }
         if let error = resolution.error { lines.append("  error: \(ResolveExit.classify(error).message)") }
-        if resolution.status == .ok {
-            lines.append("  revocation: not checked (certdir does not check CRLs yet)")
+        if resolution.status == .ok, let chosen = resolution.chosen {
+            let codes = Set(chosen.warnings.map(\.code))
+            lines.append(
+                codes.contains(.revocationUnknown)
+                    ? "  revocation: unknown (accepted under --revocation prefer)"
+                    : "  revocation: checked unless --revocation off")
         }
         return lines.map(\.terminalSafe).joined(separator: "\n") + "\n"
     }
