@@ -15,6 +15,8 @@ public struct Resolver: Sendable {
     /// Revocation checking of the chosen certificate (``RevocationMode``); CRLs
     /// come from the directory and the certificates' distribution points. The
     /// default is ``RevocationMode/off``; `certdir resolve` passes `prefer`.
+    /// Whatever the mode, a candidate without a path at hand has its
+    /// intermediates looked up in the directory (``CertificateChecker``).
     public var revocation: RevocationMode
 
     public init(
@@ -41,10 +43,7 @@ public struct Resolver: Sendable {
             let evaluator = RecipientEvaluator(validator: validator, intermediates: intermediates, time: time)
             let uri = connection.uri
             var results = [Resolution?](repeating: nil, count: addresses.count)
-            let checker =
-                revocation == .off
-                ? nil
-                : CertificateChecker(
+            let checker = CertificateChecker(
                     validator: validator, directory: directory, revocation: revocation,
                     networkTimeout: directory.servers.first?.timeouts.network ?? .seconds(10), logger: logger)
             try await withThrowingTaskGroup(of: (Int, Resolution).self) { group in
@@ -55,8 +54,7 @@ public struct Resolver: Sendable {
                     next += 1
                     group.addTask {
                         let found = await lookup(address, base: base, on: connection, evaluator: evaluator, uri: uri)
-                        guard let checker else { return (index, found) }
-                        return (index, await applyRevocation(found, checker: checker, at: time))
+                        return (index, await completeChecks(found, checker: checker, at: time))
                     }
                 }
                 while next < min(addresses.count, max(1, directory.maxOutstandingSearches)) { addTask() }
@@ -65,7 +63,7 @@ public struct Resolver: Sendable {
                     if next < addresses.count { addTask() }
                 }
             }
-            await checker?.close()
+            await checker.close()
             return ResolveReport(uri: uri, failedOver: attempts, results: results.compactMap { $0 })
         }
     }
