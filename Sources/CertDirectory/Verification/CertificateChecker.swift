@@ -47,6 +47,16 @@ public struct CertificateChecker: Sendable {
     /// Every source asked so far (entries and URLs), for `--explain`.
     public func consultedSources() async -> [String] { await fetcher.consulted }
 
+    /// The certificates in the configured directory with this issuer and serial
+    /// number, found by `userCertificate` certificateExactMatch (RFC 4523 §2.1);
+    /// empty when none, or when the directory cannot answer.
+    /// - Parameters:
+    ///   - issuer: RFC 4514 string.
+    ///   - serial: Decimal.
+    public func certificates(issuer: String, serial: String) async -> [ParsedCertificate] {
+        await fetcher.certificates(issuer: issuer, serial: serial).compactMap { try? ParsedCertificate(der: $0) }
+    }
+
     /// Checks `certificate` for `purpose`.
     /// - Parameters:
     ///   - intermediates: Certificates at hand (from the message, the entry, local files).

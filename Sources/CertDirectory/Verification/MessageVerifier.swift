@@ -18,9 +18,14 @@ public struct MessageVerifier: Sendable {
     /// - Parameter time: The evaluation instant (signer validity, CRLs).
     /// - Returns: The verdict; never throws: an unreadable message is an invalid one.
     public func verify(_ bytes: [UInt8], at time: Date) async -> MessageVerification {
-        let message: SignedMessage
+        var message: SignedMessage
         do {
             message = try SignedMessage(parsing: bytes)
+            // A message need not carry its signer's certificate (RFC 5652 §5.1): ask the directory.
+            if message.signer == nil, let issuer = message.signerIssuer, let serial = message.signerSerial {
+                let found = await checker.certificates(issuer: issuer, serial: serial)
+                if !found.isEmpty { message = try SignedMessage(parsing: bytes, additionalCertificates: found) }
+            }
         } catch {
             return MessageVerification(message: nil, reasons: [Finding(.badSignature, "\(error)")])
         }

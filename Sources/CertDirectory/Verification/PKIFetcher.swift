@@ -82,6 +82,25 @@ actor PKIFetcher {
         return values
     }
 
+    /// DER certificates whose issuer and serial number match, from a subtree
+    /// search of the configured directory's base with the certificateExactMatch
+    /// assertion `{ serialNumber N, issuer rdnSequence:"DN" }` (RFC 4523 §2.1,
+    /// GSER). Empty when none match or the search fails (Active Directory has
+    /// no such matching rule).
+    func certificates(issuer: String, serial: String) async -> [[UInt8]] {
+        guard let directory, let connection = try? await configuredConnection(),
+            let base = try? await DirectoryConnector.base(directory, for: connection)
+        else { return [] }
+        let quoted = issuer.replacingOccurrences(of: "\"", with: "\"\"")
+        let assertion = "{ serialNumber \(serial), issuer rdnSequence:\"\(quoted)\" }"
+        consulted.append("directory search for issuer \(issuer), serial \(serial)")
+        let request = SearchRequest(
+            base: base, scope: .sub, filter: .equal("userCertificate", assertion),
+            attributes: ["userCertificate;binary", "userCertificate"], sizeLimit: 10)
+        guard let result = try? await connection.search(request) else { return [] }
+        return result.entries.flatMap { $0.values("userCertificate") }
+    }
+
     /// The values behind an `ldap://` (RFC 4516; without a host, the configured
     /// directory) or `http://` URL. Other schemes are a failure.
     func url(_ string: String) async -> PublishedValues {

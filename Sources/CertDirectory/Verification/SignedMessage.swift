@@ -27,16 +27,27 @@ public struct SignedMessage: Sendable {
     /// names (by issuer and serial number, recipient key id, or subject key
     /// identifier); `nil` when absent or when the message does not carry it.
     public let preferredEncryptionCertificate: ParsedCertificate?
+    /// The first SignerInfo's issuerAndSerialNumber (RFC 5652 §5.3): the issuer
+    /// as an RFC 4514 string and the serial number in decimal; `nil` when the
+    /// signer is named by subjectKeyIdentifier. Lets a caller find a signer's
+    /// certificate the message does not carry.
+    public let signerIssuer: String?
+    public let signerSerial: String?
     /// The addr-spec of the RFC 5322 From field (the first mailbox); `nil` when there is none.
     public let from: String?
 
     public var signatureIsValid: Bool { signatureFailure == nil }
 
     /// Reads a whole RFC 5322 message.
-    /// - Parameter bytes: The message as received, header and body, CRLF or LF.
+    /// - Parameters:
+    ///   - bytes: The message as received, header and body, CRLF or LF.
+    ///   - additionalCertificates: Certificates from elsewhere (a directory, an
+    ///     address book) that may be the signer's, for a message that does not carry it.
     /// - Throws: ``SignedMessageError`` when the message is not S/MIME signed-data.
-    public init(parsing bytes: [UInt8]) throws {
-        let parts = try CMSSignedMessage.read(bytes)
+    public init(parsing bytes: [UInt8], additionalCertificates: [ParsedCertificate] = []) throws {
+        let parts = try CMSSignedMessage.read(bytes, extra: additionalCertificates.map(\.x509))
+        signerIssuer = parts.signerIssuer
+        signerSerial = parts.signerSerial
         signatureFailure = parts.signatureFailure
         let all = parts.certificates.compactMap { try? ParsedCertificate(der: $0) }
         certificates = all

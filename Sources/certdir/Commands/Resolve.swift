@@ -90,7 +90,7 @@ struct Resolve: AsyncParsableCommand {
     /// Writes one resolution. A file that cannot be written is reported and
     /// the other addresses still go out (exit 74); a failing stdout stops all.
     private func write(_ resolution: Resolution) throws -> ExitStatus {
-        if explain { Console.error(Explanation.text(for: resolution)) }
+        if explain { Console.error(Explanation.text(for: resolution, revocation: revocation)) }
         switch format {
         case .json:
             try Console.out(ResolutionJSON.line(resolution) + "\n")

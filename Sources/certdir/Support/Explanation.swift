@@ -2,7 +2,7 @@ import CertDirectory
 
 /// The `--explain` text: every candidate with its verdict and reasons.
 enum Explanation {
-    static func text(for resolution: Resolution) -> String {
+    static func text(for resolution: Resolution, revocation: RevocationMode = .off) -> String {
         var lines = ["\(resolution.address): \(resolution.status.rawValue)"]
         for dn in resolution.entries { lines.append("  entry: \(dn)") }
         if resolution.candidates.isEmpty && resolution.status == .noUsableCertificate {
@@ -38,11 +38,13 @@ enum Explanation {
         }
         if let error = resolution.error { lines.append("  error: \(ResolveExit.classify(error).message)") }
         if resolution.status == .ok, let chosen = resolution.chosen {
-            let codes = Set(chosen.warnings.map(\.code))
-            lines.append(
-                codes.contains(.revocationUnknown)
-                    ? "  revocation: unknown (accepted under --revocation prefer)"
-                    : "  revocation: checked unless --revocation off")
+            if revocation == .off {
+                lines.append("  revocation: not checked")
+            } else if chosen.warnings.contains(where: { $0.code == .revocationUnknown }) {
+                lines.append("  revocation: unknown, accepted under --revocation prefer")
+            } else {
+                lines.append("  revocation: good (every certificate on the path checked against a current CRL)")
+            }
         }
         return lines.map(\.terminalSafe).joined(separator: "\n") + "\n"
     }

@@ -11,6 +11,9 @@ struct CMSSignedParts: Sendable {
     /// The DER of the first value of the signed attributes (first SignerInfo).
     var smimeCapabilities: [UInt8]?
     var encryptionKeyPreference: [UInt8]?
+    /// The first SignerInfo's issuerAndSerialNumber: issuer (RFC 4514) and serial (decimal).
+    var signerIssuer: String?
+    var signerSerial: String?
 }
 
 /// Reads and verifies an S/MIME signed message with OpenSSL CMS: clear-signed
@@ -18,8 +21,10 @@ struct CMSSignedParts: Sendable {
 /// opaque `application/pkcs7-mime; smime-type=signed-data` (§3.5.2), via
 /// `SMIME_read_CMS(3)` and `CMS_verify(3)`.
 enum CMSSignedMessage {
+    /// - Parameter extra: Certificates from elsewhere that may be the signer's
+    ///   (a message need not carry it, RFC 5652 §5.1).
     /// - Throws: ``SignedMessageError`` when `bytes` is not an S/MIME signed message.
-    static func read(_ bytes: [UInt8]) throws -> CMSSignedParts {
+    static func read(_ bytes: [UInt8], extra: [X509Ref] = []) throws -> CMSSignedParts {
         defer { OpenSSLErrorQueue.clear() }
         guard let input = bytes.withUnsafeBytes({ BIO_new_mem_buf($0.baseAddress, Int32($0.count)) }) else {
             throw SignedMessageError(description: "out of memory")
@@ -49,6 +54,7 @@ enum CMSSignedMessage {
                 copenssl_sk_X509_pop_free(stack)
             }
             parts.certificates = refs.map(\.der)
+            refs += extra
             if let infos = CMS_get0_SignerInfos(cms) {
                 for index in 0..<OPENSSL_sk_num(infos) {
                     guard let info = OPENSSL_sk_value(infos, index).map(OpaquePointer.init) else { continue }
@@ -56,6 +62,7 @@ enum CMSSignedMessage {
                         parts.signers.append(ref.der)
                     }
                     if index == 0 {
+                        (parts.signerIssuer, parts.signerSerial) = signerID(info)
                         parts.smimeCapabilities = attribute(info, "1.2.840.113549.1.9.15")
                         parts.encryptionKeyPreference = attribute(info, "1.2.840.113549.1.9.16.2.11")
                     }
@@ -65,12 +72,33 @@ enum CMSSignedMessage {
             // The signer's path is checked by certdir's own validator, not here.
             let output = BIO_new(BIO_s_mem())
             defer { BIO_free(output) }
-            if CMS_verify(cms, nil, nil, detached, output, UInt32(CMS_NO_SIGNER_CERT_VERIFY)) != 1 {
+            let extraStack = copenssl_sk_X509_new_null()
+            defer { copenssl_sk_X509_free(extraStack) }
+            for certificate in extra { copenssl_sk_X509_push(extraStack, certificate.pointer) }
+            let verified = withExtendedLifetime(extra) {
+                CMS_verify(cms, extraStack, nil, detached, output, UInt32(CMS_NO_SIGNER_CERT_VERIFY))
+            }
+            if verified != 1 {
                 let reason = OpenSSLErrorQueue.drain()
                 parts.signatureFailure = reason.isEmpty ? "CMS_verify failed" : reason
             }
             return parts
         }
+    }
+
+    /// The issuer (RFC 4514) and decimal serial of a SignerInfo's
+    /// issuerAndSerialNumber; `nil`s for a subjectKeyIdentifier sid.
+    private static func signerID(_ info: OpaquePointer) -> (String?, String?) {
+        var keyID: UnsafeMutablePointer<ASN1_OCTET_STRING>?
+        var issuer: OpaquePointer?
+        var serial: UnsafeMutablePointer<ASN1_INTEGER>?
+        guard CMS_SignerInfo_get0_signer_id(info, &keyID, &issuer, &serial) == 1, let issuer, let serial,
+            let number = ASN1_INTEGER_to_BN(serial, nil)
+        else { return (nil, nil) }
+        defer { BN_free(number) }
+        guard let decimal = BN_bn2dec(number) else { return (X509Ref.rfc4514(issuer), nil) }
+        defer { copenssl_free(decimal) }
+        return (X509Ref.rfc4514(issuer), String(cString: decimal))
     }
 
     /// The DER of the first value of the signed attribute `oid`, or `nil`.
