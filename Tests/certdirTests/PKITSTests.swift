@@ -9,8 +9,8 @@ import Testing
     "certdir verify on NIST PKITS",
     .enabled(if: PKITSDirectory.isAvailable, "\(PKITSDirectory.unavailableReason)"))
 struct PKITSTests {
-    /// Misses agreed as OpenSSL limitations: OpenSSL does not implement DSA
-    /// parameter inheritance (RFC 3279 §2.3.2).
+    /// Misses agreed as OpenSSL limitations: OpenSSL 3.0.8 and later cannot decode a DSA
+    /// key that inherits its parameters (RFC 3279 §2.3.2), https://github.com/openssl/openssl/issues/20233.
     static let knownLimitations: Set<String> = ["ValidDSAParameterInheritanceTest5"]
 
     @Test("202 named PKITS messages: each verdict matches its name, CA certificates and CRLs come over LDAP")

@@ -119,9 +119,24 @@ extension TrustStore {
 
 /// As in ``TrustStore/verify(leaf:intermediates:at:)``: the leaf's own dates
 /// are the validator's business. A C callback, so it captures nothing.
+///
+/// One more exception, for indirect CRLs (RFC 5280 §6.3.3 (f), PKITS 4.14.30):
+/// while OpenSSL validates a CRL issuer's own path (a nested context), that
+/// issuer's certificate may be covered only by the CRL it signed itself, whose
+/// path OpenSSL refuses to validate recursively (`X509_V_ERR_CRL_PATH_VALIDATION_ERROR`).
+/// The outer check verifies that CRL with this very key, and the CRL still
+/// decides whether the issuer's certificate is revoked, so that one failure is accepted.
 private func ignoreLeafValidityForRevocation(_ ok: Int32, _ context: OpaquePointer?) -> Int32 {
     if ok == 1 { return 1 }
     let error = X509_STORE_CTX_get_error(context)
+    if X509_STORE_CTX_get0_parent_ctx(context) != nil, X509_STORE_CTX_get_error_depth(context) == 0,
+        error == X509_V_ERR_CRL_PATH_VALIDATION_ERROR,
+        let current = X509_STORE_CTX_get_current_cert(context),
+        let crl = X509_STORE_CTX_get0_current_crl(context),
+        X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(current)) == 0
+    {
+        return 1
+    }
     if X509_STORE_CTX_get_error_depth(context) == 0
         && (error == X509_V_ERR_CERT_HAS_EXPIRED || error == X509_V_ERR_CERT_NOT_YET_VALID)
     {
