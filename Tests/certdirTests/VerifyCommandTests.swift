@@ -43,4 +43,31 @@ struct VerifyCommandTests {
         #expect(outcome.status == 1, "\(outcome.stderr)")
         #expect(outcome.stdout.contains("\"code\":\"revoked\""))
     }
+
+    @Test("an opaque message (application/pkcs7-mime; smime-type=signed-data) verifies, with its smime-type")
+    func opaque() throws {
+        let pkits = try PKITSDirectory.require()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("verify-opaque-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // PKITS ships each end entity's key; its PKCS#12 password is "password".
+        let source = pkits.data + "/pkcs12/ValidCertificatePathTest1EE.p12"
+        let pem = folder.appendingPathComponent("signer.pem").path
+        let exported = try runTool("openssl", ["pkcs12", "-in", source, "-nodes", "-passin", "pass:password", "-out", pem])
+        #expect(exported.status == 0, "\(exported.stderr)")
+        let body = folder.appendingPathComponent("body.txt")
+        try "Content-Type: text/plain\r\n\r\nopaque signed text\r\n".write(to: body, atomically: true, encoding: .utf8)
+        let signed = try runTool(
+            "openssl",
+            [
+                "cms", "-sign", "-nodetach", "-binary", "-in", body.path, "-signer", pem, "-from",
+                "sender@testcertificates.gov", "-subject", "opaque",
+            ])
+        #expect(signed.status == 0, "\(signed.stderr)")
+        let message = String(decoding: signed.stdout, as: UTF8.self)
+        #expect(message.contains("smime-type=signed-data"))
+        let outcome = try verify(message)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("\"valid\":true"))
+    }
 }
