@@ -15,7 +15,8 @@ final class RevocationCommandTests {
     let httpPID: Int32
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("certdir-revocation-\(UUID().uuidString)")
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "certdir-revocation-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let port = Int.random(in: 30_000..<39_000)
         let script = CertDirProcess.repository.appendingPathComponent("Tests/certdirTests/Fixtures/revocation-pki.py")
@@ -28,7 +29,8 @@ final class RevocationCommandTests {
                 "-c",
                 "cd '\(folder.path)' && python3 -m http.server \(port) --bind 127.0.0.1 >/dev/null 2>&1 & echo $!",
             ])
-        httpPID = Int32(String(decoding: server.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        httpPID =
+            Int32(String(decoding: server.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
             ?? 0
         // Wait until the server answers.
         for _ in 0..<100 {

@@ -53,7 +53,8 @@ struct VerifyCommandTests {
         // PKITS ships each end entity's key; its PKCS#12 password is "password".
         let source = pkits.data + "/pkcs12/ValidCertificatePathTest1EE.p12"
         let pem = folder.appendingPathComponent("signer.pem").path
-        let exported = try runTool("openssl", ["pkcs12", "-in", source, "-nodes", "-passin", "pass:password", "-out", pem])
+        let exported = try runTool(
+            "openssl", ["pkcs12", "-in", source, "-nodes", "-passin", "pass:password", "-out", pem])
         #expect(exported.status == 0, "\(exported.stderr)")
         let body = folder.appendingPathComponent("body.txt")
         try "Content-Type: text/plain\r\n\r\nopaque signed text\r\n".write(to: body, atomically: true, encoding: .utf8)

@@ -20,7 +20,8 @@ extension CertificateValidator {
             checkPath(certificate, intermediates: intermediates, at: time, &result)
             return result
         }
-        let unreachable = sourceFailures.isEmpty ? "" : "; sources that failed: " + sourceFailures.joined(separator: "; ")
+        let unreachable =
+            sourceFailures.isEmpty ? "" : "; sources that failed: " + sourceFailures.joined(separator: "; ")
         switch trustStore.verify(leaf: certificate.x509, intermediates: intermediates, crls: crls, at: time) {
         case .good(let length):
             result.pathLength = length

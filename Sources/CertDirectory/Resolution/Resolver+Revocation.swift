@@ -31,7 +31,8 @@ extension Resolver {
             let certificate = next.certificate
         {
             remaining.removeAll { $0 == index }
-            let checked = await checker.check(certificate, purpose: .encrypt, address: nil, intermediates: pool, at: time)
+            let checked = await checker.check(
+                certificate, purpose: .encrypt, address: nil, intermediates: pool, at: time)
             result.candidates[index].reasons =
                 next.reasons.filter { !networkCodes.contains($0.code) }
                 + checked.result.reasons.filter { networkCodes.contains($0.code) }

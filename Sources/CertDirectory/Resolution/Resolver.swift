@@ -44,8 +44,8 @@ public struct Resolver: Sendable {
             let uri = connection.uri
             var results = [Resolution?](repeating: nil, count: addresses.count)
             let checker = CertificateChecker(
-                    validator: validator, directory: directory, revocation: revocation,
-                    networkTimeout: directory.servers.first?.timeouts.network ?? .seconds(10), logger: logger)
+                validator: validator, directory: directory, revocation: revocation,
+                networkTimeout: directory.servers.first?.timeouts.network ?? .seconds(10), logger: logger)
             try await withThrowingTaskGroup(of: (Int, Resolution).self) { group in
                 var next = 0
                 func addTask() {

@@ -103,7 +103,9 @@ public struct CertificateChecker: Sendable {
                 if checking || !hasIssuer { entries.append(certificate.issuerRFC4514) }
                 if !hasIssuer { urls += certificate.caIssuersURLs }
                 if checking {
-                    for points in [certificate.crlDistributionPoints(), certificate.crlDistributionPoints(freshest: true)] {
+                    for points in [
+                        certificate.crlDistributionPoints(), certificate.crlDistributionPoints(freshest: true),
+                    ] {
                         urls += points.urls
                         entries += points.entries
                     }

@@ -28,7 +28,8 @@ enum HTTPFetch {
         return try await withCheckedThrowingContinuation { continuation in
             let task = session.dataTask(with: request) { data, response, error in
                 if let error {
-                    continuation.resume(throwing: FetchError(description: "\(error.localizedDescription)", unreachable: true))
+                    continuation.resume(
+                        throwing: FetchError(description: "\(error.localizedDescription)", unreachable: true))
                     return
                 }
                 let status = (response as? HTTPURLResponse)?.statusCode ?? 0
@@ -38,7 +39,8 @@ enum HTTPFetch {
                     return
                 }
                 guard data.count <= maxBytes else {
-                    continuation.resume(throwing: FetchError(description: "answer over \(maxBytes) bytes", unreachable: false))
+                    continuation.resume(
+                        throwing: FetchError(description: "answer over \(maxBytes) bytes", unreachable: false))
                     return
                 }
                 continuation.resume(returning: [UInt8](data))

@@ -38,7 +38,8 @@ public struct MessageVerifier: Sendable {
             return verification
         }
         let hasAddresses = !signer.rfc822Names.isEmpty || !signer.subjectEmailAddresses.isEmpty
-        let address = hasAddresses ? message.from.flatMap(MailAddress.init).map { AddressExpectation(address: $0) } : nil
+        let address =
+            hasAddresses ? message.from.flatMap(MailAddress.init).map { AddressExpectation(address: $0) } : nil
         if hasAddresses && address == nil {
             verification.reasons.append(Finding(.addressMismatch, "the message has no From address to compare"))
         }

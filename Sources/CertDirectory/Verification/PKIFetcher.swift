@@ -34,7 +34,8 @@ actor PKIFetcher {
     /// CRL issuer that is not a CA (an indirect CRL's signer) publishes its
     /// certificate there.
     static let entryAttributes: [String] = [
-        "cACertificate", "crossCertificatePair", "userCertificate", "certificateRevocationList", "authorityRevocationList",
+        "cACertificate", "crossCertificatePair", "userCertificate", "certificateRevocationList",
+        "authorityRevocationList",
         "deltaRevocationList",
     ].flatMap { [$0 + ";binary", $0] }
 
@@ -170,8 +171,11 @@ actor PKIFetcher {
             }
             // A URL may name any attribute; sort its values by what they parse as.
             let known = Set(
-                ["cacertificate", "usercertificate", "crosscertificatepair", "certificaterevocationlist", "authorityrevocationlist",
-                 "deltarevocationlist"])
+                [
+                    "cacertificate", "usercertificate", "crosscertificatepair", "certificaterevocationlist",
+                    "authorityrevocationlist",
+                    "deltarevocationlist",
+                ])
             let other = entry.attributes.filter { !known.contains($0.type.lowercased()) }.flatMap(\.values)
             let sorted = classify(other)
             values.certificates += sorted.certificates

@@ -3,7 +3,6 @@ import CertDirectory
 import Foundation
 import Logging
 
-
 /// `certdir verify`: S/MIME signed messages, signature and signer.
 struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -87,7 +86,8 @@ struct Verify: AsyncParsableCommand {
             try Console.out(VerificationJSON.line(verdict, file: path) + "\n")
         case .text:
             let codes = Array(Set(verdict.reasons.map(\.code.rawValue))).sorted()
-            try Console.out("\(path): " + (verdict.isValid ? "valid" : "invalid (\(codes.joined(separator: ", ")))") + "\n")
+            try Console.out(
+                "\(path): " + (verdict.isValid ? "valid" : "invalid (\(codes.joined(separator: ", ")))") + "\n")
         }
         if !explain {
             for warning in verdict.warnings where warning.code == .revocationUnknown {

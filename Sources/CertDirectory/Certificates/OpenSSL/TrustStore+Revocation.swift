@@ -42,8 +42,9 @@ extension TrustStore {
                 !pathSet.contains(ObjectIdentifier(candidate))
                     && !names.contains(X509Ref.rfc4514(X509_get_subject_name(candidate.pointer)))
             }
-            for untrusted in [path + others, path, path + intermediates.filter { !pathSet.contains(ObjectIdentifier($0)) }]
-            {
+            for untrusted in [
+                path + others, path, path + intermediates.filter { !pathSet.contains(ObjectIdentifier($0)) },
+            ] {
                 let verdict = verifyOnce(leaf: leaf, untrusted: untrusted, crls: crls, at: time)
                 if case .good = verdict { return verdict }
                 if rank(verdict) > rank(best) { best = verdict }
@@ -155,7 +156,8 @@ enum CandidatePaths {
         func extend(_ current: X509Ref, _ path: [X509Ref]) {
             guard paths.count < limit else { return }
             let issuers = pool.filter { candidate in
-                current.issuerMatches(subjectOf: candidate) && !path.contains { $0 === candidate } && candidate !== current
+                current.issuerMatches(subjectOf: candidate) && !path.contains { $0 === candidate }
+                    && candidate !== current
             }.sorted { a, b in current.keyIdentifierAllows(issuer: a) && !current.keyIdentifierAllows(issuer: b) }
             if issuers.isEmpty || path.count >= 12 {
                 if !path.isEmpty { paths.append(path) }

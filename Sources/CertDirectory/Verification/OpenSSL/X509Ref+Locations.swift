@@ -81,7 +81,8 @@ extension X509Ref {
         var points = PublicationPoints()
         for index in 0..<OPENSSL_sk_num(stack) {
             guard let description = OPENSSL_sk_value(stack, index)?.assumingMemoryBound(to: ACCESS_DESCRIPTION.self),
-                OBJ_obj2nid(description.pointee.method) == NID_ad_ca_issuers, let location = description.pointee.location
+                OBJ_obj2nid(description.pointee.method) == NID_ad_ca_issuers,
+                let location = description.pointee.location
             else { continue }
             Self.collect(name: location, into: &points)
         }
