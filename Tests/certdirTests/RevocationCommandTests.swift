@@ -60,12 +60,17 @@ final class RevocationCommandTests {
         return Set(candidates.flatMap { ($0[key] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String } })
     }
 
+    func revocation(_ record: [String: Any]) -> Set<String> {
+        Set((record["candidates"] as? [[String: Any]] ?? []).compactMap { $0["revocation"] as? String })
+    }
+
     @Test("a CRL from the issuer entry over LDAP; the intermediate comes from the directory")
     func issuerEntryCRL() throws {
         let (status, record, stderr) = try resolve("good@example.com", "require")
         #expect(status == 0, "\(stderr)")
         #expect(record["status"] as? String == "ok")
         #expect(!codes(record, "warnings").contains("revocation-unknown"))
+        #expect(revocation(record) == ["good"])
     }
 
     @Test("a revoked recipient never resolves, under every mode that checks, and says revoked")
@@ -75,6 +80,7 @@ final class RevocationCommandTests {
             #expect(status == 67, "\(stderr)")
             #expect(record["status"] as? String == "no-usable-certificate")
             #expect(codes(record).contains("revoked"))
+            #expect(revocation(record) == ["revoked"])
         }
         // With revocation off the same certificate is chosen (its intermediate from the directory): the CRL refuses it.
         #expect(try resolve("revoked@example.com", "off").status == 0)
@@ -95,5 +101,6 @@ final class RevocationCommandTests {
         let preferred = try resolve("down@example.com", "prefer")
         #expect(preferred.status == 0, "\(preferred.stderr)")
         #expect(codes(preferred.record, "warnings").contains("revocation-unknown"))
+        #expect(revocation(preferred.record) == ["unknown"])
     }
 }

@@ -27,6 +27,9 @@ public struct Candidate: Sendable {
     /// Refusal reasons; empty means accepted (fit).
     public var reasons: [Finding]
     public var warnings: [Finding]
+    /// The revocation check's outcome for this candidate's path (RFC 5280 §6.3);
+    /// ``RevocationStatus/notChecked`` unless it was the candidate about to be chosen.
+    public var revocation: RevocationStatus = .notChecked
 
     public var isFit: Bool { certificate != nil && reasons.isEmpty }
 }

@@ -37,6 +37,7 @@ extension Resolver {
                 next.reasons.filter { !networkCodes.contains($0.code) }
                 + checked.result.reasons.filter { networkCodes.contains($0.code) }
             result.candidates[index].warnings += checked.result.warnings.filter { networkCodes.contains($0.code) }
+            result.candidates[index].revocation = checked.result.revocation
             if result.candidates[index].isFit {
                 let chosen = result.candidates[index]
                 result.chosen = chosen
