@@ -71,4 +71,28 @@ struct VerifyCommandTests {
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stdout.contains("\"valid\":true"))
     }
+
+    @Test("--format json lines match schema/verification.schema.json")
+    func jsonSchema() throws {
+        let outcome = try verify(message("SignedValidSignaturesTest1.eml"))
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let lines = FileManager.default.temporaryDirectory.appendingPathComponent("verify-\(UUID().uuidString).jsonl")
+        try outcome.stdout.write(to: lines, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: lines) }
+        let check = """
+            import json, sys, jsonschema, referencing
+            folder, lines = sys.argv[1:]
+            schemas = [json.load(open(f"{folder}/{n}.schema.json")) for n in ("resolution", "verification")]
+            registry = referencing.Registry().with_resources(
+                [(s["$id"], referencing.Resource.from_contents(s)) for s in schemas])
+            validator = jsonschema.Draft202012Validator(schemas[1], registry=registry)
+            records = [json.loads(l) for l in open(lines) if l.strip()]
+            assert records, "no output"
+            for record in records:
+                validator.validate(record)
+            """
+        let schema = CertDirProcess.repository.appendingPathComponent("schema").path
+        let result = try runTool("python3", ["-c", check, schema, lines.path])
+        #expect(result.status == 0, "\(result.stderr)")
+    }
 }

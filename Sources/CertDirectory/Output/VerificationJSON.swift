@@ -8,7 +8,8 @@ import Foundation
 /// null, `revocation` (`good`, `revoked`, `unknown`, `not-checked`),
 /// `certificates` (SHA-256 of every certificate in the message),
 /// `preferredEncryptionCertificate` (SHA-256, RFC 8551 §2.5.3) or null,
-/// `smimeCapabilities` (base64 DER) or null, `failedSources`, `retry` (bool).
+/// `smimeCapabilities` (base64 DER) or null, `failedSources`, `retry` (bool);
+/// published in `schema/verification.schema.json`.
 public enum VerificationJSON {
     /// Encodes one verdict as a single line of JSON without a trailing newline.
     public static func line(_ verification: MessageVerification, file: String) -> String {
@@ -55,6 +56,28 @@ public enum VerificationJSON {
             smimeCapabilities = message?.smimeCapabilities.map { Data($0).base64EncodedString() }
             failedSources = verification.signer?.failedSources ?? []
             retry = verification.needsRetry
+        }
+
+        /// Every key is written; absent values are an explicit `null`, as the schema requires.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(file, forKey: .file)
+            try container.encode(valid, forKey: .valid)
+            try container.encode(reasons, forKey: .reasons)
+            try container.encode(warnings, forKey: .warnings)
+            try container.encode(from, forKey: .from)
+            try container.encode(signer, forKey: .signer)
+            try container.encode(revocation, forKey: .revocation)
+            try container.encode(certificates, forKey: .certificates)
+            try container.encode(preferredEncryptionCertificate, forKey: .preferredEncryptionCertificate)
+            try container.encode(smimeCapabilities, forKey: .smimeCapabilities)
+            try container.encode(failedSources, forKey: .failedSources)
+            try container.encode(retry, forKey: .retry)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case file, valid, reasons, warnings, from, signer, revocation, certificates
+            case preferredEncryptionCertificate, smimeCapabilities, failedSources, retry
         }
     }
 }
