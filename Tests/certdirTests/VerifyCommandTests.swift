@@ -95,4 +95,21 @@ struct VerifyCommandTests {
         let result = try runTool("python3", ["-c", check, schema, lines.path])
         #expect(result.status == 0, "\(result.stderr)")
     }
+
+    @Test("directory unreachable: require exits 75 (retry later), prefer accepts with a warning naming the source")
+    func unreachable() throws {
+        let pkits = try PKITSDirectory.require()
+        let arguments = [
+            "verify", "--uri", "ldap://127.0.0.1:1", "--base", pkits.base, "--network-timeout", "2", "--trust-anchor",
+            pkits.data + "/certs/TrustAnchorRootCertificate.crt",
+            pkits.data + "/smime/SignedValidSignaturesTest1.eml",
+        ]
+        let required = try CertDirProcess.run(arguments + ["--revocation", "require"])
+        #expect(required.status == 75, "\(required.stderr)")
+        #expect(required.stdout.contains("invalid (revocation-unknown)"))
+        let preferred = try CertDirProcess.run(arguments)
+        #expect(preferred.status == 0, "\(preferred.stderr)")
+        #expect(preferred.stderr.contains("warning: unable to get certificate CRL"))
+        #expect(preferred.stderr.contains("ldap://127.0.0.1:1"))
+    }
 }
