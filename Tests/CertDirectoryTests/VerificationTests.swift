@@ -44,7 +44,9 @@ struct VerificationTests {
         let other = try ParsedCertificate(der: pki.leaf())
         var serializer = DER.Serializer()
         try serializer.serialize(mine.certificate.issuer)
-        let serial = Array(mine.certificate.serialNumber.bytes)
+        // A positive INTEGER (X.690 §8.3): a leading zero byte when the high bit is set.
+        var serial = Array(mine.certificate.serialNumber.bytes.drop { $0 == 0 })
+        if (serial.first ?? 0x80) >= 0x80 { serial.insert(0, at: 0) }
         let integer = [0x02] + length(serial.count) + serial
         let preference = tagged(0xa0, serializer.serializedBytes + integer)
         #expect(SignedMessage.preference(preference, names: mine))
