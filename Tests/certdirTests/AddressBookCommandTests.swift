@@ -75,7 +75,7 @@ struct AddressBookCommandTests {
 
         let stale = try resolve(uri, ["--ttl", "0", "--network-timeout", "2", "alice@example.com"])
         #expect(stale.status == 0, "\(stale.stderr)")
-        #expect(try codes(stale) == [["stale"]])
+        #expect(try codes(stale).first?.first == "stale")
         #expect(stale.stdout.contains(alice))
 
         let tooOld = try resolve(

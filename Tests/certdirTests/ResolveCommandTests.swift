@@ -80,7 +80,9 @@ struct ResolveCommandTests {
         #expect(outcome.stderr.contains("[CHOSEN]"))
         #expect(outcome.stderr.contains("key-usage: RSA key without keyEncipherment"))
         #expect(outcome.stderr.contains("weak-key: RSA-1024"))
-        #expect(outcome.stderr.contains("revocation: not checked"))
+        // The sample directory publishes no CRLs: unknown, accepted with a warning under the default prefer.
+        #expect(outcome.stderr.contains("revocation: unknown, accepted under --revocation prefer"))
+        #expect(outcome.stderr.contains("! revocation-unknown: unable to get certificate CRL"))
     }
 
     @Test(

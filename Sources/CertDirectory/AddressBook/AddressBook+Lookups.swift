@@ -21,6 +21,8 @@ struct StoredLookup: Codable, Sendable {
         var warnings: [Finding]
         var primary: String?
         var malformed: Bool
+        /// The revocation outcome when it was stored; a revoked certificate's `revoked` reason is kept too.
+        var revocation: RevocationStatus
     }
 
     var entries: [Entry]
@@ -59,17 +61,19 @@ extension AddressBook {
     private static func record(
         _ db: Database, _ resolution: Resolution, directory: String, uri: String, checks: String, at now: Date
     ) throws {
+        // The final candidates, after the network checks (path discovery, revocation)
+        // that run once the entries were checked, grouped by entry as checked.
         let detail = StoredLookup(
             entries: resolution.checkedEntries.map { entry in
                 StoredLookup.Entry(
                     dn: entry.dn, addresses: entry.addresses,
-                    candidates: entry.candidates.map { candidate in
+                    candidates: resolution.candidates.filter { $0.source.dn == entry.dn }.map { candidate in
                         StoredLookup.StoredCandidate(
                             sha256: candidate.sha256, uri: candidate.source.uri, attribute: candidate.source.attribute,
                             index: candidate.source.index,
                             reasons: candidate.reasons.filter { !Self.timeDependent.contains($0.code) },
                             warnings: candidate.warnings, primary: candidate.primaryAddress?.description,
-                            malformed: candidate.certificate == nil)
+                            malformed: candidate.certificate == nil, revocation: candidate.revocation)
                     })
             }, warnings: resolution.warningsBeforeChoice)
         let json = String(decoding: try JSONEncoder().encode(detail), as: UTF8.self)

@@ -40,9 +40,11 @@ public struct CachePolicy: Sendable {
 /// imported serve addresses the directory has no fit certificate for.
 ///
 /// Every certificate is re-checked at use: its validity dates always; the rest
-/// of its stored verdict (address, key usage, strength, chain) is reused when
-/// the trust anchors, intermediates and policy are the same as when it was
-/// stored, and checked afresh otherwise. An expired certificate is never handed out.
+/// of its stored verdict (address, key usage, strength, chain, revocation
+/// outcome) is reused when the trust anchors, intermediates, policy and
+/// revocation mode are the same as when it was stored, and checked afresh
+/// otherwise (revocation then not checked: no network). An expired or revoked
+/// certificate is never handed out.
 public struct CachingResolver: Sendable {
     public let resolver: Resolver
     public let book: AddressBook
@@ -155,11 +157,12 @@ public struct CachingResolver: Sendable {
                         return Candidate(
                             certificate: certificate, sha256: stored.sha256, source: source,
                             reasons: stored.reasons + CertificateValidator.validityReasons(certificate, at: time),
-                            warnings: stored.warnings, primaryAddress: primary)
+                            warnings: stored.warnings, primaryAddress: primary, revocation: stored.revocation)
                     }
                     let expectation = MailAddress(address).map { AddressExpectation(address: $0, primary: primary) }
-                    let result = resolver.validator.validate(
+                    var result = resolver.validator.validate(
                         certificate, purpose: .encrypt, address: expectation, intermediates: pathPool, at: time)
+                    unchecked(&result)
                     return Candidate(
                         certificate: certificate, sha256: stored.sha256, source: source, reasons: result.reasons,
                         warnings: result.warnings, primaryAddress: primary)
@@ -181,9 +184,10 @@ public struct CachingResolver: Sendable {
         guard !held.isEmpty else { return resolution }
         let pool = resolver.intermediates
         let candidates = held.enumerated().map { index, entry in
-            let result = resolver.validator.validate(
+            var result = resolver.validator.validate(
                 entry.certificate, purpose: .encrypt, address: AddressExpectation(address: wanted),
                 intermediates: pool, at: time)
+            unchecked(&result)
             return Candidate(
                 certificate: entry.certificate, sha256: entry.certificate.sha256,
                 source: ValueSource(
@@ -205,6 +209,17 @@ public struct CachingResolver: Sendable {
         return merged
     }
 
+    /// A verdict made here, from the book alone, has no revocation outcome: under
+    /// `require` that refuses the certificate, under `prefer` it warns (RFC 5280 §6.3).
+    private func unchecked(_ result: inout ValidationResult) {
+        let finding = Finding(.revocationUnknown, "not checked: answered from the address book")
+        switch resolver.revocation {
+        case .require: result.reasons.append(finding)
+        case .prefer: result.warnings.append(finding)
+        case .off: break
+        }
+    }
+
     /// Identifies the trust anchors, intermediates and policy a verdict was made under.
     var checksFingerprint: String {
         var hash = SHA256()
@@ -219,6 +234,8 @@ public struct CachingResolver: Sendable {
         let terms = [
             "rsa=\(policy.minimumRSABits)", "curves=\(policy.allowedCurves.sorted())",
             "strict-local=\(policy.strictLocalPart)", "strict-signer=\(policy.strictSignerStrength)",
+            // A verdict made under another revocation mode may not stand under this one.
+            "revocation=\(resolver.revocation.rawValue)",
         ]
         hash.update(data: Array(terms.joined(separator: ";").utf8))
         return hash.finalize().map { String(format: "%02x", $0) }.joined()

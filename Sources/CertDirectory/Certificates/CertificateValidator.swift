@@ -12,7 +12,7 @@ public struct CertificateValidator: Sendable {
     public let policy: ValidationPolicy
     /// The trust anchors, DER.
     public let trustAnchors: [[UInt8]]
-    private let trustStore: TrustStore
+    let trustStore: TrustStore
 
     /// - Parameters:
     ///   - trustAnchors: DER certificates trusted as path ends; usually root
@@ -66,16 +66,28 @@ public struct CertificateValidator: Sendable {
         intermediates: [ParsedCertificate], at time: Date
     ) -> ValidationResult {
         var result = ValidationResult()
-        if certificate.isCA {
-            // A path element, never an end entity: its other properties are beside the point.
+        if certificate.isCA && (purpose == .encrypt || !policy.acceptCASigners) {
+            // A path element, never a recipient: its other properties are beside the point.
             result.reasons.append(Finding(.caCertificate))
             return result
+        }
+        if certificate.isCA {
+            // RFC 5280 §6 lets a CA certificate end a path; a signature by one is checked like any other.
+            result.warnings.append(Finding(.caCertificate, "the signer's certificate is a CA certificate"))
         }
         if let address { checkAddress(certificate, address, &result) }
         checkValidity(certificate, at: time, &result)
         checkKeyUsage(certificate, purpose: purpose, &result)
         checkStrength(certificate, purpose: purpose, &result)
-        switch trustStore.verify(leaf: certificate.x509, intermediates: intermediates.map(\.x509), at: time) {
+        checkPath(certificate, intermediates: intermediates.map(\.x509), at: time, &result)
+        return result
+    }
+
+    /// RFC 5280 §6 without revocation: a path to an anchor, every signature.
+    func checkPath(
+        _ certificate: ParsedCertificate, intermediates: [X509Ref], at time: Date, _ result: inout ValidationResult
+    ) {
+        switch trustStore.verify(leaf: certificate.x509, intermediates: intermediates, at: time) {
         case .trusted(let length):
             result.pathLength = length
         case .untrusted(let reason, let depth):
@@ -84,7 +96,6 @@ public struct CertificateValidator: Sendable {
                     .untrusted,
                     "no valid path to a trust anchor: \(reason)\(depth > 0 ? " at path depth \(depth)" : "")"))
         }
-        return result
     }
 
     private func checkAddress(
@@ -153,6 +164,9 @@ public struct ValidationResult: Sendable, Hashable {
     public var warnings: [Finding] = []
     /// Certificates on the validated path, leaf to anchor; `nil` when no path was found.
     public var pathLength: Int?
+    /// What the revocation check found (RFC 5280 §6.3); ``RevocationStatus/notChecked``
+    /// unless a revocation mode other than `off` was in force.
+    public var revocation: RevocationStatus = .notChecked
 
     public var isFit: Bool { reasons.isEmpty }
 }

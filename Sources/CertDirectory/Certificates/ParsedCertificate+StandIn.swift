@@ -6,7 +6,7 @@ import X509
 /// (RSA ≥ 2048 bits, P-256/384/521, Ed25519) and only current signature
 /// algorithms; any other key or algorithm (RSA-1024, DSA, ecdsa-with-SHA1…)
 /// makes `Certificate(derEncoded:)` throw, though the certificate is well
-/// formed. Those are exactly the certificates the strength checks must name
+/// formed; so do issuerUniqueID and subjectUniqueID. Those are exactly the certificates the strength checks must name
 /// (`weak-key`, `weak-signature`, `unsupported-key`), and the other checks
 /// should still report their findings.
 ///
@@ -46,6 +46,12 @@ enum StandIn {
             switch index {
             case keyIndex: tbsBody += standInKey
             case algorithmIndex: tbsBody += standInAlgorithm
+            case keyIndex + 1..<fields.count
+            where field.identifier == ASN1Identifier(tagWithNumber: 1, tagClass: .contextSpecific)
+                || field.identifier == ASN1Identifier(tagWithNumber: 2, tagClass: .contextSpecific):
+                // issuerUniqueID and subjectUniqueID (RFC 5280 §4.1.2.8), which swift-certificates
+                // does not read; OpenSSL sees them in the original DER.
+                break
             default: tbsBody += Array(field.encodedBytes)
             }
         }

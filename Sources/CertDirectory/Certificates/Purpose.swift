@@ -22,11 +22,17 @@ public struct ValidationPolicy: Sendable, Hashable {
     /// refuse rather than a warning. For ``Purpose/encrypt`` they always refuse.
     /// The default is false.
     public var strictSignerStrength: Bool
+    /// For ``Purpose/verify``, check a CA certificate (basicConstraints cA) that
+    /// signed a message like any other signer, with the warning
+    /// ``ReasonCode/caCertificate``; RFC 5280 §6 lets a CA certificate end a
+    /// path. The default is false: a CA certificate is refused for every purpose.
+    public var acceptCASigners: Bool
 
     public init(
         minimumRSABits: Int = 2048, allowedCurves: Set<String> = ["prime256v1", "secp384r1", "secp521r1"],
-        strictLocalPart: Bool = false, strictSignerStrength: Bool = false
+        strictLocalPart: Bool = false, strictSignerStrength: Bool = false, acceptCASigners: Bool = false
     ) {
+        self.acceptCASigners = acceptCASigners
         self.minimumRSABits = minimumRSABits
         self.allowedCurves = allowedCurves
         self.strictLocalPart = strictLocalPart

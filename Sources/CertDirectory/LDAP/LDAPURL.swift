@@ -11,6 +11,9 @@ public struct LDAPURL: Sendable, Hashable, CustomStringConvertible {
     public let port: Int
     /// The base DN from the URL path, `nil` when absent.
     public let baseDN: String?
+    /// The attribute descriptions of the URL's attribute part (RFC 4516 §2), e.g.
+    /// `certificateRevocationList;binary` in a CRL distribution point; empty when absent.
+    public let attributes: [String]
     /// The URL as given.
     public let string: String
 
@@ -20,11 +23,12 @@ public struct LDAPURL: Sendable, Hashable, CustomStringConvertible {
         self = parsed
     }
 
-    init(scheme: String, host: String?, port: Int, baseDN: String?, string: String) {
+    init(scheme: String, host: String?, port: Int, baseDN: String?, attributes: [String] = [], string: String) {
         self.scheme = scheme
         self.host = host
         self.port = port
         self.baseDN = baseDN
+        self.attributes = attributes
         self.string = string
     }
 

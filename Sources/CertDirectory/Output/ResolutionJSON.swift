@@ -94,6 +94,7 @@ public enum ResolutionJSON {
         let reasons: [Finding]
         let warnings: [Finding]
         let source: SourceRecord
+        let revocation: String
 
         init(_ candidate: Candidate) {
             sha256 = candidate.sha256
@@ -101,6 +102,7 @@ public enum ResolutionJSON {
             reasons = candidate.reasons
             warnings = candidate.warnings
             source = SourceRecord(candidate.source)
+            revocation = candidate.revocation.rawValue
         }
     }
 }

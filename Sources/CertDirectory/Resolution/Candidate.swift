@@ -30,6 +30,9 @@ public struct Candidate: Sendable {
     /// The entry's primary address when the entry was found through an alias;
     /// a certificate naming it is accepted too (see ``AddressExpectation``).
     var primaryAddress: MailAddress? = nil
+    /// The revocation check's outcome for this candidate's path (RFC 5280 §6.3);
+    /// ``RevocationStatus/notChecked`` unless it was the candidate about to be chosen.
+    public var revocation: RevocationStatus = .notChecked
 
     public var isFit: Bool { certificate != nil && reasons.isEmpty }
 }

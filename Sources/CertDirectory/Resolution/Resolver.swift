@@ -12,11 +12,18 @@ public struct Resolver: Sendable {
     /// Path intermediates from local files, used beside those the directory returns.
     public let intermediates: [ParsedCertificate]
     public var logger: Logger
+    /// Revocation checking of the chosen certificate (``RevocationMode``); CRLs
+    /// come from the directory and the certificates' distribution points. The
+    /// default is ``RevocationMode/off``; `certdir resolve` passes `prefer`.
+    /// Whatever the mode, a candidate without a path at hand has its
+    /// intermediates looked up in the directory (``CertificateChecker``).
+    public var revocation: RevocationMode
 
     public init(
         directory: DirectorySettings, validator: CertificateValidator, intermediates: [ParsedCertificate] = [],
-        logger: Logger = Logger(label: "certdir.resolver")
+        revocation: RevocationMode = .off, logger: Logger = Logger(label: "certdir.resolver")
     ) {
+        self.revocation = revocation
         self.directory = directory
         self.validator = validator
         self.intermediates = intermediates
@@ -36,6 +43,9 @@ public struct Resolver: Sendable {
             let evaluator = RecipientEvaluator(validator: validator, intermediates: intermediates, time: time)
             let uri = connection.uri
             var results = [Resolution?](repeating: nil, count: addresses.count)
+            let checker = CertificateChecker(
+                validator: validator, directory: directory, revocation: revocation,
+                networkTimeout: directory.servers.first?.timeouts.network ?? .seconds(10), logger: logger)
             try await withThrowingTaskGroup(of: (Int, Resolution).self) { group in
                 var next = 0
                 func addTask() {
@@ -43,7 +53,8 @@ public struct Resolver: Sendable {
                     let address = addresses[index]
                     next += 1
                     group.addTask {
-                        (index, await lookup(address, base: base, on: connection, evaluator: evaluator, uri: uri))
+                        let found = await lookup(address, base: base, on: connection, evaluator: evaluator, uri: uri)
+                        return (index, await completeChecks(found, checker: checker, at: time))
                     }
                 }
                 while next < min(addresses.count, max(1, directory.maxOutstandingSearches)) { addTask() }
@@ -52,6 +63,7 @@ public struct Resolver: Sendable {
                     if next < addresses.count { addTask() }
                 }
             }
+            await checker.close()
             return ResolveReport(uri: uri, failedOver: attempts, results: results.compactMap { $0 })
         }
     }

@@ -43,6 +43,12 @@ struct Encrypt: AsyncParsableCommand {
     @Flag(name: .customLong("body-only"), help: "The input is a bare MIME entity, not a whole message.")
     var bodyOnly = false
 
+    @Option(
+        help:
+            "Revocation of each recipient's certificate: prefer (an unknown status warns; the default), require or off. A revoked certificate is never used."
+    )
+    var revocation: RevocationMode = .prefer
+
     @Flag(help: "Explain every recipient's candidates and reasons on stderr.")
     var explain = false
 
@@ -87,9 +93,13 @@ struct Encrypt: AsyncParsableCommand {
         if !addresses.isEmpty {
             let resolver = Resolver(
                 directory: settings.directory, validator: settings.validator, intermediates: settings.intermediates,
-                logger: CLILogging.logger(verbose: false))
+                revocation: revocation, logger: CLILogging.logger(verbose: false))
             let report = try await book.resolve(addresses, with: resolver, at: settings.time)
-            if explain { for resolution in report.results { Console.error(Explanation.text(for: resolution)) } }
+            if explain {
+                for resolution in report.results {
+                    Console.error(Explanation.text(for: resolution, revocation: revocation))
+                }
+            }
             recipients.add(report.results)
         }
         guard recipients.failures.isEmpty else {

@@ -11,7 +11,7 @@ struct Resolve: AsyncParsableCommand {
             Prints the chosen certificate of every address (PEM by default, in the order given). \
             A certificate is chosen only when it names the address, its key usage allows encryption, \
             it is valid now (or --at), its key and signature are strong enough, and it chains to a \
-            trust anchor. Revocation is not checked yet.
+            trust anchor, and, with --revocation prefer (the default) or require, is not revoked.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case pem, der, json }
@@ -25,6 +25,12 @@ struct Resolve: AsyncParsableCommand {
 
     @Option(help: "Write certificate files into this folder, named <sha256>.pem or .der.")
     var out: String?
+
+    @Option(
+        help:
+            "Revocation: prefer (an unknown status warns; the default), require (an unknown status refuses) or off. A revoked certificate is never chosen."
+    )
+    var revocation: RevocationMode = .prefer
 
     @Flag(help: "Explain every candidate and its reasons on stderr.")
     var explain = false
@@ -53,7 +59,7 @@ struct Resolve: AsyncParsableCommand {
             for warning in settings.warnings { Console.fail("warning: \(warning)") }
             let resolver = Resolver(
                 directory: settings.directory, validator: settings.validator, intermediates: settings.intermediates,
-                logger: logger)
+                revocation: revocation, logger: logger)
             let report = try await book.resolve(addresses + readAddressFile(), with: resolver, at: settings.time)
             if !verbose { for attempt in report.failedOver { Console.fail("failed over: \(attempt)") } }
             if explain || verbose { Console.fail("answered by \(report.uri ?? "the address book")") }
@@ -85,7 +91,7 @@ struct Resolve: AsyncParsableCommand {
     /// Writes one resolution. A file that cannot be written is reported and
     /// the other addresses still go out (exit 74); a failing stdout stops all.
     private func write(_ resolution: Resolution) throws -> ExitStatus {
-        if explain { Console.error(Explanation.text(for: resolution)) }
+        if explain { Console.error(Explanation.text(for: resolution, revocation: revocation)) }
         switch format {
         case .json:
             try Console.out(ResolutionJSON.line(resolution) + "\n")

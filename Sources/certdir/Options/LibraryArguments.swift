@@ -5,3 +5,4 @@ public import CertDirectory
 extension ContentCipher: ExpressibleByArgument {}
 extension KeyTransport: ExpressibleByArgument {}
 extension SearchScope: ExpressibleByArgument {}
+extension RevocationMode: ExpressibleByArgument {}

@@ -2,7 +2,7 @@ import CertDirectory
 
 /// The `--explain` text: every candidate with its verdict and reasons.
 enum Explanation {
-    static func text(for resolution: Resolution) -> String {
+    static func text(for resolution: Resolution, revocation: RevocationMode = .off) -> String {
         var lines = ["\(resolution.address): \(resolution.status.rawValue)"]
         for dn in resolution.entries { lines.append("  entry: \(dn)") }
         if resolution.candidates.isEmpty && resolution.status == .noUsableCertificate {
@@ -37,8 +37,14 @@ enum Explanation {
             lines.append("  ! \(warning.code.rawValue): \(warning.message)")
         }
         if let error = resolution.error { lines.append("  error: \(ResolveExit.classify(error).message)") }
-        if resolution.status == .ok {
-            lines.append("  revocation: not checked (certdir does not check CRLs yet)")
+        if resolution.status == .ok, let chosen = resolution.chosen {
+            if revocation == .off {
+                lines.append("  revocation: not checked")
+            } else if chosen.warnings.contains(where: { $0.code == .revocationUnknown }) {
+                lines.append("  revocation: unknown, accepted under --revocation prefer")
+            } else {
+                lines.append("  revocation: good (every certificate on the path checked against a current CRL)")
+            }
         }
         return lines.map(\.terminalSafe).joined(separator: "\n") + "\n"
     }

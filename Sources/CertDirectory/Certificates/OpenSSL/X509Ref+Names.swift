@@ -19,7 +19,7 @@ extension X509Ref {
         return String(cString: name)
     }
 
-    private static func rfc4514(_ name: OpaquePointer?) -> String {
+    static func rfc4514(_ name: OpaquePointer?) -> String {
         guard let name, let bio = BIO_new(BIO_s_mem()) else { return "" }
         defer { BIO_free(bio) }
         guard X509_NAME_print_ex(bio, name, 0, copenssl_xn_flag_rfc2253()) >= 0 else { return "" }

@@ -13,6 +13,13 @@ enum LDAPURLParser {
         let defaultPort = scheme == "ldaps" ? 636 : 389
         let port = url.lud_port > 0 ? Int(url.lud_port) : defaultPort
         let dn = url.lud_dn.map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
-        return LDAPURL(scheme: scheme, host: host, port: port, baseDN: dn, string: string)
+        var attributes: [String] = []
+        if var cursor = url.lud_attrs {
+            while let attribute = cursor.pointee {
+                attributes.append(String(cString: attribute))
+                cursor += 1
+            }
+        }
+        return LDAPURL(scheme: scheme, host: host, port: port, baseDN: dn, attributes: attributes, string: string)
     }
 }

@@ -1,0 +1,175 @@
+public import Foundation
+public import Logging
+
+/// Checks a certificate like ``CertificateValidator``, and also discovers its
+/// path and revocation status from the directory and the URLs the certificates
+/// name (RFC 5280 §6, RFC 4158):
+///
+/// - **Path discovery.** For every certificate whose issuer is not at hand, the
+///   entry whose DN is the issuer name is read (`cACertificate`, both halves of
+///   `crossCertificatePair`, RFC 4523), and the caIssuers URLs of
+///   authorityInfoAccess (RFC 5280 §4.2.2.1, `ldap://` and `http://`) are
+///   fetched; repeated up to ``maxDepth`` levels.
+/// - **Revocation.** For every certificate on the path: its CRL distribution
+///   points (URLs, host-less `ldap:///` meaning the configured directory,
+///   RFC 4516; directoryName entries; cRLIssuer entries for indirect CRLs,
+///   RFC 5280 §4.2.1.13), its freshestCRL points (delta CRLs, §4.2.1.15), and
+///   the issuer entry's `certificateRevocationList`, `authorityRevocationList`
+///   and `deltaRevocationList`. The signers of those CRLs are discovered too.
+///   OpenSSL's `X509_verify_cert(3)` decides (see ``RevocationMode``).
+///
+/// Fetched values are cached for the checker's lifetime (CRLs until their
+/// nextUpdate). Call ``close()`` when done, to unbind from the directory.
+public struct CertificateChecker: Sendable {
+    public let validator: CertificateValidator
+    public let revocation: RevocationMode
+    /// How many issuer levels discovery climbs. The default is 8.
+    public var maxDepth: Int = 8
+    private let fetcher: PKIFetcher
+
+    /// - Parameters:
+    ///   - directory: The configured directory, read for issuer entries and
+    ///     host-less LDAP URLs; `nil` reads only URLs with a host.
+    ///   - networkTimeout: Bound on connecting to any source (LDAP or HTTP), and
+    ///     on the whole of one HTTP request.
+    public init(
+        validator: CertificateValidator, directory: DirectorySettings?, revocation: RevocationMode,
+        networkTimeout: Duration = .seconds(10), logger: Logger = Logger(label: "certdir.checker")
+    ) {
+        self.validator = validator
+        self.revocation = revocation
+        self.fetcher = PKIFetcher(directory: directory, networkTimeout: networkTimeout, logger: logger)
+    }
+
+    /// Unbinds from the directory. The checker may still be used; it reconnects.
+    public func close() async { await fetcher.close() }
+
+    /// Every source asked so far (entries and URLs), for `--explain`.
+    public func consultedSources() async -> [String] { await fetcher.consulted }
+
+    /// The certificates in the configured directory with this issuer and serial
+    /// number, found by `userCertificate` certificateExactMatch (RFC 4523 §2.1);
+    /// empty when none, or when the directory cannot answer.
+    /// - Parameters:
+    ///   - issuer: RFC 4514 string.
+    ///   - serial: Decimal.
+    public func certificates(issuer: String, serial: String) async -> [ParsedCertificate] {
+        await fetcher.certificates(issuer: issuer, serial: serial).compactMap { try? ParsedCertificate(der: $0) }
+    }
+
+    /// Checks `certificate` for `purpose`.
+    /// - Parameters:
+    ///   - intermediates: Certificates at hand (from the message, the entry, local files).
+    ///   - time: The evaluation instant for every date check, CRLs included.
+    /// - Returns: The validation result with ``ValidationResult/revocation`` set,
+    ///   and the sources that could not be read. Never throws: a source that
+    ///   fails is a reason (``ReasonCode/revocationUnknown`` or ``ReasonCode/untrusted``).
+    public func check(
+        _ certificate: ParsedCertificate, purpose: Purpose, address: AddressExpectation?,
+        intermediates: [ParsedCertificate], at time: Date
+    ) async -> CheckedCertificate {
+        let gathered = await gather(leaf: certificate.x509, local: intermediates.map(\.x509))
+        let result = validator.validate(
+            certificate, purpose: purpose, address: address, intermediates: gathered.pool, crls: gathered.crls,
+            revocation: revocation, sourceFailures: gathered.failures, at: time)
+        return CheckedCertificate(
+            result: result, failedSources: gathered.failures, sourceUnreachable: gathered.unreachable,
+            fetchedCertificates: gathered.fetchedCertificates, fetchedCRLs: gathered.crls.count)
+    }
+
+    private struct Gathered {
+        var pool: [X509Ref]
+        var crls: [CRLRef] = []
+        var failures: [String] = []
+        var unreachable = false
+        var fetchedCertificates = 0
+    }
+
+    private func gather(leaf: X509Ref, local: [X509Ref]) async -> Gathered {
+        var gathered = Gathered(pool: local)
+        var seenCertificates = Set(local.map(\.der) + [leaf.der])
+        var seenCRLs = Set<[UInt8]>()
+        let anchors = validator.trustAnchors.compactMap { X509Ref(der: $0) }
+        // Certificates at hand need their issuers' CRLs too; anchors their own entry's (CRL_CHECK_ALL).
+        var frontier = [leaf] + (revocation == .off ? [] : local + anchors)
+        var askedEntries = Set<String>()
+        var askedURLs = Set<String>()
+        let checking = revocation != .off
+        for _ in 0..<max(1, maxDepth) where !frontier.isEmpty {
+            var entries: [String] = []
+            var urls: [String] = []
+            for certificate in frontier {
+                let hasIssuer = (gathered.pool + anchors).contains { certificate.issuerMatches(subjectOf: $0) }
+                if checking || !hasIssuer { entries.append(certificate.issuerRFC4514) }
+                if !hasIssuer { urls += certificate.caIssuersURLs }
+                if checking {
+                    for points in [
+                        certificate.crlDistributionPoints(), certificate.crlDistributionPoints(freshest: true),
+                    ] {
+                        urls += points.urls
+                        entries += points.entries
+                    }
+                }
+            }
+            var next: [X509Ref] = []
+            var values: [PublishedValues] = []
+            for dn in entries where askedEntries.insert(dn.lowercased()).inserted {
+                values.append(await fetcher.entry(dn))
+            }
+            for url in urls where askedURLs.insert(url).inserted {
+                values.append(await fetcher.url(url))
+            }
+            // The signers of new CRLs live in their issuers' entries (indirect CRLs, separate CRL keys).
+            var crlIssuers: [String] = []
+            for value in values {
+                if let failure = value.failure {
+                    gathered.failures.append(failure)
+                    gathered.unreachable = gathered.unreachable || value.unreachable
+                }
+                for der in value.certificates where seenCertificates.insert(der).inserted {
+                    guard let certificate = X509Ref(der: der) else { continue }
+                    gathered.pool.append(certificate)
+                    gathered.fetchedCertificates += 1
+                    next.append(certificate)
+                }
+                for der in value.crls where seenCRLs.insert(der).inserted {
+                    guard let crl = CRLRef(der: der) else { continue }
+                    gathered.crls.append(crl)
+                    crlIssuers.append(crl.issuerRFC4514)
+                }
+            }
+            for dn in crlIssuers where askedEntries.insert(dn.lowercased()).inserted {
+                let value = await fetcher.entry(dn)
+                if let failure = value.failure {
+                    gathered.failures.append(failure)
+                    gathered.unreachable = gathered.unreachable || value.unreachable
+                }
+                for der in value.certificates where seenCertificates.insert(der).inserted {
+                    guard let certificate = X509Ref(der: der) else { continue }
+                    gathered.pool.append(certificate)
+                    gathered.fetchedCertificates += 1
+                    next.append(certificate)
+                }
+                for der in value.crls where seenCRLs.insert(der).inserted {
+                    if let crl = CRLRef(der: der) { gathered.crls.append(crl) }
+                }
+            }
+            frontier = next
+        }
+        return gathered
+    }
+}
+
+/// The outcome of ``CertificateChecker/check(_:purpose:address:intermediates:at:)``.
+public struct CheckedCertificate: Sendable {
+    public var result: ValidationResult
+    /// Sources that could not be read, each with why.
+    public var failedSources: [String]
+    /// True when a source failed because it could not be reached (connection
+    /// refused, timeout): a later retry may decide what this run could not.
+    public var sourceUnreachable: Bool
+    /// CA certificates fetched beyond those at hand.
+    public var fetchedCertificates: Int
+    /// CRLs considered.
+    public var fetchedCRLs: Int
+}

@@ -1,0 +1,129 @@
+import CertDirectoryTestSupport
+import Foundation
+import Testing
+
+/// Revocation through `certdir resolve`, against a private slapd holding a small
+/// PKI (Fixtures/revocation-pki.py): CRLs from the issuer entry over LDAP, from an
+/// HTTP distribution point, and an unreachable distribution point. Only the root
+/// is a local file: the intermediates come from the directory.
+@Suite(
+    "certdir resolve: revocation", .serialized,
+    .enabled(if: TestDirectory.isAvailable, "\(TestDirectory.unavailableReason)"))
+final class RevocationCommandTests {
+    let folder: URL
+    let scratch: ScratchDirectory
+    let httpPID: Int32
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "certdir-revocation-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let port = Int.random(in: 30_000..<39_000)
+        let script = CertDirProcess.repository.appendingPathComponent("Tests/certdirTests/Fixtures/revocation-pki.py")
+        let made = try runTool("python3", [script.path, folder.path, "\(port)"])
+        #expect(made.status == 0, "\(made.stderr)")
+        scratch = try ScratchDirectory(ldifs: [folder.appendingPathComponent("directory.ldif").path])
+        let server = try runTool(
+            "sh",
+            [
+                "-c",
+                "cd '\(folder.path)' && python3 -m http.server \(port) --bind 127.0.0.1 >/dev/null 2>&1 & echo $!",
+            ])
+        httpPID =
+            Int32(String(decoding: server.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+            ?? 0
+        // Wait until the server answers.
+        for _ in 0..<100 {
+            if (try? Data(contentsOf: URL(string: "http://127.0.0.1:\(port)/ca2.crl")!)) != nil { break }
+            usleep(50_000)
+        }
+    }
+
+    deinit {
+        if httpPID > 0 { kill(httpPID, SIGTERM) }
+        scratch.stop()
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    func resolve(_ address: String, _ mode: String, book: [String] = []) throws -> (
+        status: Int32, record: [String: Any], stderr: String
+    ) {
+        let outcome = try CertDirProcess.run(
+            [
+                "resolve", "--uri", scratch.info.ldapURI, "--base", "dc=example,dc=com", "--trust-anchor",
+                folder.appendingPathComponent("root.pem").path, "--revocation", mode, "--format", "json",
+                "--network-timeout", "2",
+            ] + book + [address])
+        let record = (try? JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any]) ?? [:]
+        return (outcome.status, record, outcome.stderr)
+    }
+
+    func codes(_ record: [String: Any], _ key: String = "reasons") -> Set<String> {
+        let candidates = record["candidates"] as? [[String: Any]] ?? []
+        return Set(candidates.flatMap { ($0[key] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String } })
+    }
+
+    func revocation(_ record: [String: Any]) -> Set<String> {
+        Set((record["candidates"] as? [[String: Any]] ?? []).compactMap { $0["revocation"] as? String })
+    }
+
+    @Test("a CRL from the issuer entry over LDAP; the intermediate comes from the directory")
+    func issuerEntryCRL() throws {
+        let (status, record, stderr) = try resolve("good@example.com", "require")
+        #expect(status == 0, "\(stderr)")
+        #expect(record["status"] as? String == "ok")
+        #expect(!codes(record, "warnings").contains("revocation-unknown"))
+        #expect(revocation(record) == ["good"])
+    }
+
+    @Test("a revoked recipient never resolves, under every mode that checks, and says revoked")
+    func revokedNeverResolves() throws {
+        for mode in ["prefer", "require"] {
+            let (status, record, stderr) = try resolve("revoked@example.com", mode)
+            #expect(status == 67, "\(stderr)")
+            #expect(record["status"] as? String == "no-usable-certificate")
+            #expect(codes(record).contains("revoked"))
+            #expect(revocation(record) == ["revoked"])
+        }
+        // With revocation off the same certificate is chosen (its intermediate from the directory): the CRL refuses it.
+        #expect(try resolve("revoked@example.com", "off").status == 0)
+    }
+
+    @Test("the address book keeps the revocation outcome: a revoked certificate is never served from it")
+    func revokedFromTheBook() throws {
+        let book = ["--address-book", folder.appendingPathComponent("book.sqlite").path]
+        for round in ["directory", "address book"] {
+            let revoked = try resolve("revoked@example.com", "prefer", book: book)
+            #expect(revoked.status == 67, "\(round): \(revoked.stderr)")
+            #expect(codes(revoked.record).contains("revoked"), "\(round)")
+            let good = try resolve("good@example.com", "prefer", book: book)
+            #expect(good.status == 0, "\(round): \(good.stderr)")
+            #expect(revocation(good.record) == ["good"], "\(round)")
+            let fromBook = (good.record["warnings"] as? [[String: Any]] ?? []).contains {
+                $0["code"] as? String == "address-book"
+            }
+            #expect(fromBook == (round == "address book"))
+        }
+        // Stored with revocation off, the answer does not serve a run that checks revocation.
+        #expect(try resolve("revoked@example.com", "off", book: book).status == 0)
+        #expect(try resolve("revoked@example.com", "require", book: book).status == 67)
+    }
+
+    @Test("a CRL served over HTTP from the distribution point")
+    func httpCRL() throws {
+        let (status, record, stderr) = try resolve("http@example.com", "require")
+        #expect(status == 0, "\(stderr)")
+        #expect(record["status"] as? String == "ok")
+    }
+
+    @Test("an unreachable distribution point: require refuses (revocation-unknown), prefer accepts with a warning")
+    func unreachableCDP() throws {
+        let required = try resolve("down@example.com", "require")
+        #expect(required.status == 67, "\(required.stderr)")
+        #expect(codes(required.record).contains("revocation-unknown"))
+        let preferred = try resolve("down@example.com", "prefer")
+        #expect(preferred.status == 0, "\(preferred.stderr)")
+        #expect(codes(preferred.record, "warnings").contains("revocation-unknown"))
+        #expect(revocation(preferred.record) == ["unknown"])
+    }
+}
