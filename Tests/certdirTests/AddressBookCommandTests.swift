@@ -185,6 +185,74 @@ struct AddressBookCommandTests {
         #expect(pruned.stdout.contains("removed 2 expired certificates"))
     }
 
+    /// Signs `body` as the sample person whose certificate is `sha256`, with `openssl cms -sign`.
+    func signed(_ sha256: String, from: String, opaque: Bool = false, tamper: Bool = false) throws -> String {
+        let body = folder.appendingPathComponent("body.txt")
+        try "Content-Type: text/plain\r\n\r\nHello from the test PKI.\r\n".write(
+            to: body, atomically: true, encoding: .utf8)
+        let out = folder.appendingPathComponent("\(UUID().uuidString).eml").path
+        let signed = try CertDirProcess.run(
+            [
+                "-c",
+                "openssl cms -sign -in \(body.path) -signer \(sample.path("keys/\(sha256).crt")) -inkey \(sample.path("keys/\(sha256).key")) -certfile \(sample.path(sample.intermediate)) -from '\(from)' -to bob@example.com -subject test \(opaque ? "-nodetach" : "") -out \(out)",
+            ], shell: true)
+        #expect(signed.status == 0, "\(signed.stderr)")
+        if tamper {
+            let text = try String(contentsOfFile: out, encoding: .utf8)
+            try text.replacingOccurrences(of: "Hello from", with: "Hullo from").write(
+                toFile: out, atomically: true, encoding: .utf8)
+        }
+        return out
+    }
+
+    func harvest(_ messages: [String]) throws -> CertDirProcess.Outcome {
+        try CertDirProcess.run(
+            ["book", "harvest", "--address-book", book, "--revocation", "off"] + checking + messages)
+    }
+
+    @Test("harvest: clear- and opaque-signed mail adds the signer under From; resolve then uses it offline")
+    func harvestSigned() throws {
+        let alice = "65ad544af25c2560d47e367ada24e5b9d2c20843af33c545dbd5ea2fb8731c3d"
+        let clear = try harvest([try signed(alice, from: "Alice Example <Alice@Example.com>")])
+        #expect(clear.status == 0, "\(clear.stderr)")
+        #expect(clear.stdout.contains("added \(alice) for alice@example.com (signer)"))
+        let opaque = try harvest([try signed(alice, from: "alice@example.com", opaque: true)])
+        #expect(opaque.status == 0, "\(opaque.stderr)")
+        let show = try CertDirProcess.run(
+            ["book", "show", "--json", "--address-book", book] + checking + ["alice@example.com"])
+        #expect(show.stdout.contains("\"origin\":\"signed-mail\""))
+        #expect(show.stdout.contains("\"smimeCapabilities\":\""))
+        // No directory answer is stored, but the harvested certificate serves.
+        let resolved = try CertDirProcess.run(
+            ["resolve", "--offline", "--revocation", "off", "--address-book", book, "--format", "json"] + checking
+                + ["alice@example.com"])
+        #expect(resolved.status == 0, "\(resolved.stderr)")
+        #expect(resolved.stdout.contains(alice))
+    }
+
+    @Test("harvest adds nothing for a tampered body, an untrusted signer, or a From the certificate does not name")
+    func harvestRefused() throws {
+        let alice = "65ad544af25c2560d47e367ada24e5b9d2c20843af33c545dbd5ea2fb8731c3d"
+        let untrusted = "f2a949dae4fd90d967ce279a5dc3021f06be13f7fda184489993f70f12706b46"
+        let cases: [(String, String)] = [
+            (try signed(alice, from: "alice@example.com", tamper: true), "bad-signature"),
+            (try signed(untrusted, from: "untrusted@example.com"), "untrusted"),
+            (try signed(alice, from: "mallory@example.com"), "address-mismatch"),
+        ]
+        for (message, code) in cases {
+            let outcome = try harvest([message])
+            #expect(outcome.status == 65, "\(code): \(outcome.stderr)")
+            #expect(outcome.stderr.contains("nothing added"), "\(code)")
+            #expect(outcome.stderr.contains(code), "\(code): \(outcome.stderr)")
+        }
+        let notMail = folder.appendingPathComponent("plain.eml").path
+        try "From: a@example.com\r\nSubject: hi\r\n\r\nhello\r\n".write(
+            toFile: notMail, atomically: true, encoding: .utf8)
+        #expect(try harvest([notMail]).status == 65)
+        let list = try CertDirProcess.run(["book", "list", "--json", "--address-book", book])
+        #expect(list.stdout.isEmpty, "\(list.stdout)")
+    }
+
     @Test("two processes × 500 lookups on one book at once: nothing lost, nothing corrupt")
     func twoProcesses() throws {
         let lists = try (0..<2).map { half in
