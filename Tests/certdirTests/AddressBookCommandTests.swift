@@ -185,6 +185,11 @@ struct AddressBookCommandTests {
         #expect(pruned.stdout.contains("removed 2 expired certificates"))
     }
 
+    /// The sample generator makes new keys each run: certificates are found through its manifest.
+    func sha256(of address: String) throws -> String {
+        try #require(sample.people.first { $0.query == address }?.sha256)
+    }
+
     /// Signs `body` as the sample person whose certificate is `sha256`, with `openssl cms -sign`.
     func signed(_ sha256: String, from: String, opaque: Bool = false, tamper: Bool = false) throws -> String {
         let body = folder.appendingPathComponent("body.txt")
@@ -212,7 +217,7 @@ struct AddressBookCommandTests {
 
     @Test("harvest: clear- and opaque-signed mail adds the signer under From; resolve then uses it offline")
     func harvestSigned() throws {
-        let alice = "65ad544af25c2560d47e367ada24e5b9d2c20843af33c545dbd5ea2fb8731c3d"
+        let alice = try sha256(of: "alice@example.com")
         let clear = try harvest([try signed(alice, from: "Alice Example <Alice@Example.com>")])
         #expect(clear.status == 0, "\(clear.stderr)")
         #expect(clear.stdout.contains("added \(alice) for alice@example.com (signer)"))
@@ -232,8 +237,9 @@ struct AddressBookCommandTests {
 
     @Test("harvest adds nothing for a tampered body, an untrusted signer, or a From the certificate does not name")
     func harvestRefused() throws {
-        let alice = "65ad544af25c2560d47e367ada24e5b9d2c20843af33c545dbd5ea2fb8731c3d"
-        let untrusted = "f2a949dae4fd90d967ce279a5dc3021f06be13f7fda184489993f70f12706b46"
+        let alice = try sha256(of: "alice@example.com")
+        let untrusted = try #require(
+            sample.certificates.first { $0.address == "untrusted@example.com" && $0.reasons == ["untrusted"] }?.sha256)
         let cases: [(String, String)] = [
             (try signed(alice, from: "alice@example.com", tamper: true), "bad-signature"),
             (try signed(untrusted, from: "untrusted@example.com"), "untrusted"),
