@@ -116,6 +116,21 @@ struct AddressBookCommandTests {
         #expect(lines.first?.contains("\"status\":\"usable\"") == true)
     }
 
+    @Test("a contact found by an alias: its aliases once each, and its certificate usable as resolve found it")
+    func aliasContact() throws {
+        let resolved = try resolve(directory.ldapURI, ["alias@example.com"])
+        #expect(resolved.status == 0, "\(resolved.stderr)")
+        let show = try CertDirProcess.run(
+            ["book", "show", "--json", "--address-book", book] + checking + ["alias@example.com"])
+        #expect(show.status == 0, "\(show.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
+        let aliases = try #require(object["aliases"] as? [String])
+        #expect(aliases.contains("primary@example.com"))
+        #expect(Set(aliases).count == aliases.count)
+        let statuses = (object["certificates"] as? [[String: Any]] ?? []).compactMap { $0["status"] as? String }
+        #expect(statuses == ["usable"])
+    }
+
     @Test("a damaged or foreign book file: exit 74 naming the file, and the file is left as it was")
     func damagedBook() throws {
         let garbage = Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31) })

@@ -101,8 +101,9 @@ extension AddressBook {
         directory: (uri: String, dn: String)?, at now: Date
     ) throws -> Int64 {
         let key = BookAddress.normalise(address)
-        let aliasJSON = String(
-            decoding: try JSONEncoder().encode(aliases.map(BookAddress.normalise).filter { $0 != key }), as: UTF8.self)
+        var seen: Set = [key]
+        let unique = aliases.map(BookAddress.normalise).filter { seen.insert($0).inserted }
+        let aliasJSON = String(decoding: try JSONEncoder().encode(unique), as: UTF8.self)
         let time = now.timeIntervalSince1970
         // A directory entry is the authority for a contact's names; mail and
         // imports only fill in what is missing.

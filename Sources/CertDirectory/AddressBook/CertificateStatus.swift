@@ -14,12 +14,20 @@ public enum CertificateStatus: String, Sendable, Codable, CaseIterable {
     case unusable
 
     /// Checks `certificate` for encrypting to `address` at `time`.
+    /// - Parameter aliases: The contact's other addresses (its entry's own `mail` and
+    ///   proxy addresses); a certificate naming one of them is accepted as `resolve`
+    ///   accepts it for an entry found by an alias.
     /// - Returns: The status and every reason behind it (empty when usable).
     public static func assess(
-        _ certificate: ParsedCertificate, address: String, validator: CertificateValidator,
+        _ certificate: ParsedCertificate, address: String, aliases: [String] = [], validator: CertificateValidator,
         intermediates: [ParsedCertificate], at time: Date
     ) -> (status: CertificateStatus, reasons: [Finding]) {
-        let expectation = MailAddress(address).map { AddressExpectation(address: $0) }
+        let named = (certificate.rfc822Names.isEmpty ? certificate.subjectEmailAddresses : certificate.rfc822Names)
+            .compactMap(MailAddress.init)
+        let primary = aliases.compactMap(MailAddress.init).first { alias in
+            named.contains { $0.matches(alias, strictLocalPart: validator.policy.strictLocalPart) }
+        }
+        let expectation = MailAddress(address).map { AddressExpectation(address: $0, primary: primary) }
         let result = validator.validate(
             certificate, purpose: .encrypt, address: expectation, intermediates: intermediates, at: time)
         let codes = Set(result.reasons.map(\.code))

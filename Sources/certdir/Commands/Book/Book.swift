@@ -35,13 +35,13 @@ struct BookContext: ParsableArguments {
     }
 
     /// Judges a contact's certificate now, with the same checks as `resolve`.
-    func assessor(_ settings: EffectiveSettings, address: String) -> (ParsedCertificate) -> (
+    func assessor(_ settings: EffectiveSettings, contact: BookContact) -> (ParsedCertificate) -> (
         status: CertificateStatus, reasons: [Finding]
     ) {
         { certificate in
             CertificateStatus.assess(
-                certificate, address: address, validator: settings.validator, intermediates: settings.intermediates,
-                at: settings.time)
+                certificate, address: contact.address, aliases: contact.aliases, validator: settings.validator,
+                intermediates: settings.intermediates, at: settings.time)
         }
     }
 }

@@ -26,7 +26,7 @@ struct BookExport: AsyncParsableCommand {
             let settings = try context.settings()
             var text = ""
             for contact in try context.open().contacts() {
-                let assess = context.assessor(settings, address: contact.address)
+                let assess = context.assessor(settings, contact: contact)
                 let chosen = contact.certificates.map(\.certificate).filter { all || assess($0).status == .usable }
                 switch format {
                 case .json: text += BookJSON.line(contact, assess: assess) + "\n"

@@ -15,7 +15,7 @@ struct BookList: AsyncParsableCommand {
             let settings = try context.settings()
             let contacts = try context.open().contacts()
             for contact in contacts {
-                try BookText.write(contact, json: json, assess: context.assessor(settings, address: contact.address))
+                try BookText.write(contact, json: json, assess: context.assessor(settings, contact: contact))
             }
             if contacts.isEmpty && !json { Console.fail("the address book is empty") }
         }
@@ -37,7 +37,7 @@ struct BookShow: AsyncParsableCommand {
             guard let contact = try context.open().contact(address) else {
                 throw CLIError(.noUser, "\(address) is not in the address book")
             }
-            try BookText.write(contact, json: json, assess: context.assessor(settings, address: contact.address))
+            try BookText.write(contact, json: json, assess: context.assessor(settings, contact: contact))
         }
     }
 }
