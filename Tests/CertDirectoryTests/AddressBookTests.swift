@@ -46,6 +46,8 @@ struct AddressBookTests {
         #expect(migrations == ["v1"])
         let id = try again.database.read { db in try Int32.fetchOne(db, sql: "PRAGMA application_id") }
         #expect(id == AddressBookSchema.applicationID)
+        let journal = try again.database.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(journal == "wal")
     }
 
     @Test("a book from a newer certdir (an unknown migration) is refused, not rewritten")

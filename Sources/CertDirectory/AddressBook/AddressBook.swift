@@ -34,8 +34,15 @@ public final class AddressBook: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
         // One connection (a queue, not a pool): a command does a few short
-        // transactions, and each extra connection costs start-up time.
-        configuration.journalMode = .wal
+        // transactions, and each extra connection costs start-up time. WAL is set
+        // here rather than with `journalMode = .wal`, which also writes a dummy
+        // transaction at every open (so that a pool's readers find a WAL file);
+        // a single connection needs none. WAL lets other processes read while one
+        // writes; NORMAL cannot corrupt the file in WAL mode (SQLite §pragma synchronous).
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
         configuration.label = "certdir.addressbook"
         configuration.foreignKeysEnabled = true
         do {
