@@ -164,7 +164,10 @@ struct ConnectionTests {
         } catch let error as LDAPError {
             #expect(error.code == .timeout)
         }
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // 200 ms is asked; without the timer it would wait forever. The bound is loose
+        // because a full suite on 2 cores (slapd, Samba, PKITS, parallel tests) was
+        // seen to delay the timer's turn to 7.6 s.
+        #expect(ContinuousClock.now - started < .seconds(20))
         #expect(await connection.outstandingCount == 0)
         await connection.close()
     }
