@@ -116,6 +116,21 @@ struct AddressBookCommandTests {
         #expect(lines.first?.contains("\"status\":\"usable\"") == true)
     }
 
+    @Test("two entries, one with a fit certificate: the book replays the same choice as the directory made")
+    func twoEntriesReplay() throws {
+        let online = try resolve(directory.ldapURI, ["twinone@example.com"])
+        #expect(online.status == 0, "\(online.stderr)")
+        let replay = try resolve(directory.ldapURI, ["twinone@example.com"])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(try codes(replay).first?.contains("address-book") == true)
+        let chosen = { (text: String) in
+            (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+                .flatMap { $0["certificate"] as? [String: Any] }?["sha256"] as? String
+        }
+        #expect(chosen(replay.stdout) != nil)
+        #expect(chosen(replay.stdout) == chosen(online.stdout))
+    }
+
     @Test("a contact found by an alias: its aliases once each, and its certificate usable as resolve found it")
     func aliasContact() throws {
         let resolved = try resolve(directory.ldapURI, ["alias@example.com"])

@@ -173,7 +173,12 @@ extension AddressBook {
     }
 
     private static func dropOrphans(_ db: Database) throws {
-        try db.execute(sql: "DELETE FROM certificate WHERE sha256 NOT IN (SELECT sha256 FROM contact_certificate)")
+        // Certificates that a stored answer still names stay, or that answer could not be replayed.
+        try db.execute(
+            sql: """
+                DELETE FROM certificate WHERE sha256 NOT IN (SELECT sha256 FROM contact_certificate)
+                AND NOT EXISTS (SELECT 1 FROM lookup WHERE instr(lookup.detail, certificate.sha256) > 0)
+                """)
     }
 
     private static func fetchContacts(_ db: Database, whereClause: String, arguments: StatementArguments) throws

@@ -87,20 +87,25 @@ extension AddressBook {
                 BookAddress.normalise(resolution.address), directory, checks, now.timeIntervalSince1970,
                 resolution.status.rawValue, json,
             ])
-        // File the certificates under the contact whose entry answered, when one entry did.
-        guard resolution.checkedEntries.count == 1, let entry = resolution.checkedEntries.first else { return }
+        // Every certificate of the answer is kept, so that a replay has them all
+        // (path intermediates too, to re-check a chain offline).
+        for certificate in resolution.candidates.compactMap(\.certificate) {
+            try Self.storeCertificate(db, certificate)
+        }
+        // They are filed under the contact of the entry that answered: the chosen
+        // certificate's entry, or the only entry.
+        let dn =
+            resolution.chosen?.source.dn
+            ?? (resolution.checkedEntries.count == 1 ? resolution.checkedEntries[0].dn : nil)
+        guard let entry = resolution.checkedEntries.first(where: { $0.dn == dn }) else { return }
         let contact = try Self.upsertContact(
             db, address: resolution.address, origin: .directory,
             displayName: resolution.chosen?.certificate?.commonName, aliases: entry.addresses,
             directory: (uri, entry.dn), at: now)
-        for candidate in entry.candidates {
+        for candidate in resolution.candidates where candidate.source.dn == entry.dn {
             guard let certificate = candidate.certificate, !certificate.isCA else { continue }
             try Self.link(
                 db, certificate, contact: contact, origin: .directory, detail: "\(uri) \(entry.dn)", at: now)
-        }
-        for candidate in resolution.candidates where candidate.certificate?.isCA == true {
-            // Path intermediates, kept so that a replay can re-check the chain offline.
-            try Self.storeCertificate(db, candidate.certificate!)
         }
     }
 
@@ -127,10 +132,13 @@ extension AddressBook {
             let status = ResolutionStatus(rawValue: row["status"]),
             let detail = try? JSONDecoder().decode(StoredLookup.self, from: Data((row["detail"] as String).utf8))
         else { return nil }
-        let wanted = detail.entries.flatMap { $0.candidates.filter { !$0.malformed }.map(\.sha256) }
+        let wanted = Set(detail.entries.flatMap { $0.candidates.filter { !$0.malformed }.map(\.sha256) })
+        let certificates = try Self.certificates(db, wanted)
+        // An answer whose certificates are no longer all held cannot be replayed faithfully: a miss.
+        guard certificates.count == wanted.count else { return nil }
         return CachedLookup(
             address: row["address"], directory: row["directory"], checks: row["checks"],
             time: Date(timeIntervalSince1970: row["looked_up_at"]), status: status, detail: detail,
-            certificates: try Self.certificates(db, wanted))
+            certificates: certificates)
     }
 }
