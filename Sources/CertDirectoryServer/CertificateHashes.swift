@@ -28,7 +28,8 @@ struct CertificateHashes: Sendable {
             let tbs = top.first(where: { _ in true }), case .constructed(let fields) = tbs.content
         else { return nil }
         var nodes = Array(fields)
-        if let first = nodes.first, first.identifier.tagClass == .contextSpecific { nodes.removeFirst() }  // [0] version
+        // Skip the [0] version.
+        if let first = nodes.first, first.identifier.tagClass == .contextSpecific { nodes.removeFirst() }
         // serialNumber, signature, issuer, validity, subject
         guard nodes.count >= 5 else { return nil }
         return (Array(nodes[0].encodedBytes), Array(nodes[2].encodedBytes), Array(nodes[4].encodedBytes))
