@@ -1,10 +1,12 @@
 import CertDirectory
 import Crypto
 import Foundation
+import HTTPTypes
 import NIOCore
 
 /// One address's resolution, with what its HTTP answers need computed once.
-struct AddressAnswer: Sendable {
+/// A class, so that the front and every request share one copy.
+final class AddressAnswer: Sendable {
     let resolution: Resolution
     /// The chosen certificate's DER, ready to send (`application/pkix-cert`).
     let chosenBody: ByteBuffer?
@@ -17,8 +19,11 @@ struct AddressAnswer: Sendable {
     let isStale: Bool
     /// True when the directory failed and the book had nothing recent enough.
     let isUnavailable: Bool
+    /// The headers of the 200 `application/pkix-cert` answer, when there is a chosen certificate.
+    let chosenHeaders: HTTPFields?
 
-    init(_ resolution: Resolution) {
+    /// - Parameter maxAge: `Cache-Control: max-age` of the chosen certificate's answer, in seconds.
+    init(_ resolution: Resolution, maxAge: Int) {
         self.resolution = resolution
         let chosen = resolution.chosen?.certificate
         chosenBody = chosen.map { ByteBuffer(bytes: $0.der) }
@@ -28,6 +33,12 @@ struct AddressAnswer: Sendable {
         allETag = allCertificates.isEmpty ? nil : Self.etag(allCertificates)
         isStale = resolution.warnings.contains { $0.code == .stale }
         isUnavailable = resolution.status == .error
+        chosenHeaders = chosenETag.map { etag in
+            [
+                .vary: "Accept", .eTag: etag, .cacheControl: "max-age=\(max(0, maxAge))",
+                .contentType: HTTPAnswers.pkixCert,
+            ]
+        }
     }
 
     /// Fit to keep in the front: neither an error nor a stale fallback.

@@ -13,9 +13,12 @@ final class AddressLookups: Sendable {
     let front: AnswerFront
     private let inFlight = NIOLockedValueBox([String: Task<AddressAnswer, any Error>]())
     let index: CertificateIndex?
+    let maxAge: Int
 
     /// - Parameter index: Learns every certificate an answer holds, for hash and name queries.
-    init(caching: CachingResolver, front: AnswerFront, index: CertificateIndex?) {
+    /// - Parameter maxAge: `Cache-Control: max-age` of positive answers, in seconds.
+    init(caching: CachingResolver, front: AnswerFront, index: CertificateIndex?, maxAge: Int) {
+        self.maxAge = maxAge
         self.caching = caching
         self.front = front
         self.index = index
@@ -31,13 +34,14 @@ final class AddressLookups: Sendable {
             let caching = self.caching
             let front = self.front
             let index = self.index
+            let maxAge = self.maxAge
             let task = Task<AddressAnswer, any Error> {
                 let time = Date()
                 let report = try await caching.resolve([address], at: time, now: time)
                 guard let resolution = report.results.first else {
                     throw CancellationError()
                 }
-                let answer = AddressAnswer(resolution)
+                let answer = AddressAnswer(resolution, maxAge: maxAge)
                 front.store(answer, for: address, evaluatedAt: time)
                 if answer.isDefinite {
                     index?.insert(

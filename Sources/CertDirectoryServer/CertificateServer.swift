@@ -51,7 +51,8 @@ public struct CertificateServer: Sendable {
             capacity: configuration.frontCapacity,
             lifetime: min(configuration.frontLifetime, policy.negativeTTL, policy.positiveTTL))
         let handler = StoreHandler(
-            lookups: AddressLookups(caching: caching, front: front, index: index), index: index, pool: pool,
+            lookups: AddressLookups(caching: caching, front: front, index: index, maxAge: configuration.maxAge),
+            index: index, pool: pool,
             configuration: configuration, negativeTTL: policy.negativeTTL)
 
         let router = Router(context: ServeContext.self)

@@ -5,11 +5,13 @@ import NIOCore
 /// which the per-client rate limit is keyed on.
 struct ServeContext: RequestContext {
     var coreContext: CoreRequestContextStorage
-    /// The client's IP address (no port), or `"unknown"`.
-    let client: String
+    let remoteAddress: SocketAddress?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        client = source.channel.remoteAddress?.ipAddress ?? "unknown"
+        remoteAddress = source.channel.remoteAddress
     }
+
+    /// The client's IP address (no port), or `"unknown"`.
+    var client: String { remoteAddress?.ipAddress ?? "unknown" }
 }

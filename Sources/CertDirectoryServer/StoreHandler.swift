@@ -78,6 +78,15 @@ struct StoreHandler: Sendable {
 
     private func email(_ address: String, every: Bool, json: Bool, request: Request) async throws -> Response {
         let answer = try await lookups.answer(address)
+        if !every, !json, let headers = answer.chosenHeaders, let body = answer.chosenBody, !answer.isStale {
+            // The hot path: one certificate, headers made once per answer.
+            if let etag = headers[.eTag], HTTPAnswers.matches(request.headers[.ifNoneMatch], etag) {
+                var unchanged = headers
+                unchanged[.contentType] = nil
+                return Response(status: .notModified, headers: unchanged)
+            }
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+        }
         let resolution = answer.resolution
         var extra: HTTPFields = [.vary: "Accept"]
         var maxAge = configuration.maxAge
@@ -155,12 +164,40 @@ struct StoreHandler: Sendable {
             guard let equals = item.firstIndex(of: "=") else {
                 throw QueryError("parameter \(SearchQuery.printable(String(item))) has no value")
             }
-            guard let name = String(item[..<equals]).removingPercentEncoding,
-                let value = String(item[item.index(after: equals)...]).removingPercentEncoding
+            guard let name = percentDecoded(item[..<equals]),
+                let value = percentDecoded(item[item.index(after: equals)...])
             else { throw QueryError("bad percent-encoding in the query") }
             pairs.append((name, value))
         }
         return pairs
+    }
+}
+
+/// `%XX` escapes decoded (RFC 3986 §2.1); `nil` for a bad escape or bytes that are not UTF-8.
+func percentDecoded(_ text: Substring) -> String? {
+    guard text.utf8.contains(UInt8(ascii: "%")) else { return String(text) }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(text.utf8.count)
+    var iterator = text.utf8.makeIterator()
+    while let byte = iterator.next() {
+        guard byte == UInt8(ascii: "%") else {
+            bytes.append(byte)
+            continue
+        }
+        guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+            return nil
+        }
+        bytes.append(high << 4 | low)
+    }
+    return String(validating: bytes, as: UTF8.self)
+}
+
+private func hexValue(_ byte: UInt8) -> UInt8? {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+    default: nil
     }
 }
 

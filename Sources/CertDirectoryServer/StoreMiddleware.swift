@@ -22,7 +22,7 @@ struct StoreMiddleware: RouterMiddleware {
         let response: Response
         if request.uri.string.utf8.count > maxTargetLength {
             response = HTTPAnswers.text(.uriTooLong, "the request target is longer than \(maxTargetLength) bytes")
-        } else if let wait = limiter.admit(context.client) {
+        } else if limiter.rate > 0, let wait = limiter.admit(context.client) {
             response = HTTPAnswers.text(
                 .tooManyRequests, "too many requests from this client", headers: [.retryAfter: "\(wait)"])
         } else {

@@ -20,7 +20,7 @@ enum HTTP {
     }
 
     /// `GET url` with extra request header lines.
-    static func get(_ url: String, headers: [String] = []) throws -> Answer {
+    static func get(_ url: String, headers: [String] = [], curl options: [String] = []) throws -> Answer {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certdir-http-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -30,6 +30,7 @@ enum HTTP {
             "-s", "-S", "--globoff", "-o", bodyPath, "-D", headPath, "-w", "%{http_code}", "--max-time", "30",
         ]
         for header in headers { arguments += ["-H", header] }
+        arguments += options
         let result = try runTool("curl", arguments + [url])
         guard result.status == 0, let status = Int(String(decoding: result.stdout, as: UTF8.self)) else {
             throw HTTPError(description: "curl \(url): \(result.status) \(result.stderr)")

@@ -252,4 +252,26 @@ struct ServeCommandTests {
         #expect(health.status == 503)
         #expect(server.stop() == 0, "\(server.log)")
     }
+
+    @Test("--tls-cert and --tls-key: HTTPS")
+    func tls() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certdir-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cert = folder.appendingPathComponent("server.pem").path
+        let key = folder.appendingPathComponent("server.key").path
+        let made = try runTool(
+            "openssl",
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert,
+            ])
+        #expect(made.status == 0, "\(made.stderr)")
+        try withServer(9, ["--tls-cert", cert, "--tls-key", key, "--index-refresh", "0"]) { server in
+            let url = "https://127.0.0.1:\(server.port)/search.cgi?email=alice@example.com"
+            let answer = try HTTP.get(url, curl: ["--cacert", cert])
+            #expect(answer.status == 200)
+            #expect(answer.headers["content-type"] == "application/pkix-cert")
+        }
+    }
 }
