@@ -214,6 +214,11 @@ struct ServeCommandTests {
             #expect(object["searches"] as? String == "1", "\(object)")
             #expect(health.status == 200)
             #expect(object["directory"] as? String == "up")
+            // Every sample person at once, twice over, on a pool of two connections: all answered.
+            let many = sample.people.map { server.url + "/search.cgi?email=" + HTTP.escape($0.query) }
+            let answers = try HTTP.parallel(many + many)
+            #expect(answers.count == 2 * many.count)
+            #expect(answers.allSatisfy { $0 == 200 || $0 == 404 })
         }
     }
 

@@ -111,8 +111,7 @@ public actor DirectoryPool {
         connecting?.cancel()
         let open = members
         members.removeAll()
-        for waiter in waiters { waiter.resume() }
-        waiters.removeAll()
+        wakeAll()
         for member in open { await member.connection.close() }
     }
 
@@ -140,6 +139,11 @@ public actor DirectoryPool {
                 return members[best]
             }
             if canGrow {
+                if connecting != nil {
+                    // Wait for the connect under way to land (or fail); never spin on the actor.
+                    await withCheckedContinuation { waiters.append($0) }
+                    continue
+                }
                 do {
                     _ = try await connect()
                 } catch {
@@ -161,8 +165,14 @@ public actor DirectoryPool {
         guard let index = members.firstIndex(where: { $0.id == id }) else { return }
         let member = members.remove(at: index)
         Task { await member.connection.close() }
-        for waiter in waiters { waiter.resume() }
+        wakeAll()
+    }
+
+    /// Lets every waiting lookup look again (a connection came or went).
+    private func wakeAll() {
+        let woken = waiters
         waiters.removeAll()
+        for waiter in woken { waiter.resume() }
     }
 
     /// Opens one more connection; concurrent callers share one attempt.
@@ -184,9 +194,9 @@ public actor DirectoryPool {
             }
         }
         connecting = task
-        defer { connecting = nil }
         do {
             let member = try await task.value
+            connecting = nil
             connects += 1
             lastFailure = nil
             if closed {
@@ -194,12 +204,15 @@ public actor DirectoryPool {
                 throw CancellationError()
             }
             members.append(member)
-            for waiter in waiters { waiter.resume() }
-            waiters.removeAll()
+            wakeAll()
             return member
-        } catch let error as DirectoryUnavailableError {
-            let now = Date()
-            lastFailure = (error, lastFailure?.since ?? now, now.addingTimeInterval(retryInterval))
+        } catch {
+            connecting = nil
+            if let error = error as? DirectoryUnavailableError {
+                let now = Date()
+                lastFailure = (error, lastFailure?.since ?? now, now.addingTimeInterval(retryInterval))
+            }
+            wakeAll()
             throw error
         }
     }
