@@ -76,6 +76,7 @@ struct AddressBookCommandTests {
         let stale = try resolve(uri, ["--ttl", "0", "--network-timeout", "2", "alice@example.com"])
         #expect(stale.status == 0, "\(stale.stderr)")
         #expect(try codes(stale).first?.first == "stale")
+        #expect(stale.stderr.contains("alice@example.com: warning:"), "a stale answer is said on stderr too")
         #expect(stale.stdout.contains(alice))
 
         let tooOld = try resolve(
@@ -161,9 +162,12 @@ struct AddressBookCommandTests {
             ["-c", "python3 -c \"import sqlite3; sqlite3.connect('\(foreign)').execute('create table t(x)')\""],
             shell: true)
         #expect(made.status == 0, "\(made.stderr)")
+        let before = try Data(contentsOf: URL(fileURLWithPath: foreign))
         let list = try CertDirProcess.run(["book", "list", "--address-book", foreign])
         #expect(list.status == 74, "\(list.stderr)")
         #expect(list.stderr.contains("not a certdir address book"))
+        // Not even its journal mode changes (WAL would rewrite the header).
+        #expect(try Data(contentsOf: URL(fileURLWithPath: foreign)) == before)
     }
 
     @Test("import a folder, export vCard 4.0, and a real vCard parser (vobject) reads every KEY back")
@@ -193,6 +197,29 @@ struct AddressBookCommandTests {
         let digests = Set(parsed.stdout.split(separator: "\n").map(String.init))
         let expected = Set(added.map { String($0.split(separator: " ")[1]) })
         #expect(digests == expected)
+    }
+
+    @Test("an endless input (/dev/zero) is refused at its size limit, not read until memory runs out")
+    func endlessInput() throws {
+        for command in [["book", "import"], ["book", "harvest"]] {
+            let outcome = try CertDirProcess.run(command + ["--address-book", book] + checking + ["/dev/zero"])
+            #expect(outcome.status == 65, "\(command): \(outcome.stderr)")
+            #expect(outcome.stderr.contains("larger than"), "\(command): \(outcome.stderr)")
+        }
+    }
+
+    @Test("a book locked by another process past the busy timeout: exit 75 (try again), not 74")
+    func lockedBook() throws {
+        #expect(try resolve(directory.ldapURI, ["alice@example.com"]).status == 0)
+        let holder = try CertDirProcess.run(
+            [
+                "-c",
+                "python3 -c \"import sqlite3,time; c=sqlite3.connect('\(book)', isolation_level=None); c.execute('begin exclusive'); time.sleep(14)\" & sleep 1; echo started",
+            ], shell: true)
+        #expect(holder.stdout.contains("started"))
+        let outcome = try resolve(directory.ldapURI, ["--refresh", "alice@example.com"])
+        #expect(outcome.status == 75, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("locked"))
     }
 
     @Test("remove by address and by sha256; prune drops expired certificates")
@@ -274,6 +301,7 @@ struct AddressBookCommandTests {
             (try signed(alice, from: "alice@example.com", tamper: true), "bad-signature"),
             (try signed(untrusted, from: "untrusted@example.com"), "untrusted"),
             (try signed(alice, from: "mallory@example.com"), "address-mismatch"),
+            (try signed(alice, from: "alice@example.com, mallory@example.com"), "authors"),
         ]
         for (message, code) in cases {
             let outcome = try harvest([message])

@@ -25,7 +25,7 @@ extension AddressBook {
         for (path, inFolder) in paths.flatMap(Self.expand) {
             let certificates: [ParsedCertificate]
             do {
-                let bytes = try InputFile.read(path: path)
+                let bytes = try InputFile.read(path: path, limit: InputFile.certificateLimit)
                 if PKCS12File.isPKCS12(bytes) {
                     let (leaf, others) = try PKCS12File.certificates(
                         in: bytes, password: try password(path), path: path)

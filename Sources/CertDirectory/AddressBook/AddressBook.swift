@@ -35,19 +35,17 @@ public final class AddressBook: Sendable {
         configuration.busyMode = .timeout(Self.busyTimeout)
         // One connection (a queue, not a pool): a command does a few short
         // transactions, and each extra connection costs start-up time. WAL is set
-        // here rather than with `journalMode = .wal`, which also writes a dummy
-        // transaction at every open (so that a pool's readers find a WAL file);
-        // a single connection needs none. WAL lets other processes read while one
-        // writes; NORMAL cannot corrupt the file in WAL mode (SQLite §pragma synchronous).
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL")
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-        }
+        // after the identity check (it rewrites the file header, which a foreign
+        // file must never see), and not with `journalMode = .wal`, which also writes
+        // a dummy transaction at every open for a pool's readers. NORMAL cannot
+        // corrupt the file in WAL mode (SQLite, PRAGMA synchronous).
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         configuration.label = "certdir.addressbook"
         configuration.foreignKeysEnabled = true
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
             try Self.checkIdentity(database, path: path)
+            try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
             try Self.migrate(database)
         } catch let error as AddressBookError {
             throw error
@@ -129,7 +127,9 @@ public struct AddressBookError: Error, Sendable, CustomStringConvertible {
         case foreign
         /// Written by a newer certdir, with migrations this one does not know.
         case newer
-        /// Cannot be opened, read or written (permissions, disk full, locked too long).
+        /// Another process held the book locked for longer than ``AddressBook/busyTimeout``: try again later.
+        case busy
+        /// Cannot be opened, read or written (permissions, disk full).
         case unusable(String)
     }
 
@@ -150,6 +150,8 @@ public struct AddressBookError: Error, Sendable, CustomStringConvertible {
         switch error.resultCode {
         case .SQLITE_CORRUPT, .SQLITE_NOTADB:
             kind = .corrupt(error.message ?? "\(error.resultCode)")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            kind = .busy
         default:
             kind = .unusable(error.message ?? "\(error.resultCode)")
         }
@@ -165,6 +167,9 @@ public struct AddressBookError: Error, Sendable, CustomStringConvertible {
                 "\(path) is a SQLite database but not a certdir address book; give another --address-book, or \(rebuild)"
         case .newer:
             return "address book \(path) was written by a newer certdir; use that version, or \(rebuild)"
+        case .busy:
+            return
+                "address book \(path) stayed locked by another process for \(Int(AddressBook.busyTimeout)) s; try again"
         case .unusable(let reason):
             return "address book \(path) cannot be used: \(reason)"
         }

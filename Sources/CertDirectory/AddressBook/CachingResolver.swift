@@ -49,11 +49,22 @@ public struct CachingResolver: Sendable {
     public let resolver: Resolver
     public let book: AddressBook
     public var policy: CachePolicy
+    /// Asks the directory for the addresses the book cannot answer.
+    let directoryLookup: DirectoryLookup?
 
-    public init(resolver: Resolver, book: AddressBook, policy: CachePolicy = .init()) {
+    /// How the directory is asked: the addresses and the evaluation instant in,
+    /// one resolution per address out, as ``Resolver/resolve(_:at:)``.
+    public typealias DirectoryLookup = @Sendable ([String], Date) async throws -> ResolveReport
+
+    /// - Parameter directoryLookup: Asks the directory; `nil` means ``Resolver/resolve(_:at:)``,
+    ///   which opens one connection per call. A long-running process passes a ``DirectoryPool``.
+    public init(
+        resolver: Resolver, book: AddressBook, policy: CachePolicy = .init(), directoryLookup: DirectoryLookup? = nil
+    ) {
         self.resolver = resolver
         self.book = book
         self.policy = policy
+        self.directoryLookup = directoryLookup
     }
 
     /// - Parameters:
@@ -93,7 +104,13 @@ public struct CachingResolver: Sendable {
             }
         } else if !pending.isEmpty {
             do {
-                let answer = try await resolver.resolve(pending.map { addresses[$0] }, at: time)
+                let asked = pending.map { addresses[$0] }
+                let answer =
+                    if let directoryLookup {
+                        try await directoryLookup(asked, time)
+                    } else {
+                        try await resolver.resolve(asked, at: time)
+                    }
                 report.uri = answer.uri
                 report.failedOver = answer.failedOver
                 for (index, resolution) in zip(pending, answer.results) {

@@ -10,7 +10,7 @@ public enum CertificateFile {
     public static func load(path: String) throws -> [ParsedCertificate] {
         let bytes: [UInt8]
         do {
-            bytes = try InputFile.read(path: path)
+            bytes = try InputFile.read(path: path, limit: InputFile.certificateLimit)
         } catch let error as InputFileError {
             throw CertificateFileError(path: path, reason: "cannot read: \(error.reason)")
         }

@@ -25,10 +25,11 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
         self.domain = domain
     }
 
+    private static let forbiddenInLocalPart: Set<Character> = [" ", "@", "<", ">", ",", ";", ":", "[", "]", "\""]
+
     private static func isLocalPart(_ local: String) -> Bool {
         if local.count >= 2 && local.hasPrefix("\"") && local.hasSuffix("\"") { return true }
-        let forbidden: Set<Character> = [" ", "@", "<", ">", ",", ";", ":", "[", "]", "\""]
-        return !local.contains(where: forbidden.contains) && !local.hasPrefix(".") && !local.hasSuffix(".")
+        return !local.contains(where: forbiddenInLocalPart.contains) && !local.hasPrefix(".") && !local.hasSuffix(".")
             && !local.contains("..")
     }
 

@@ -87,7 +87,10 @@ public struct ParsedCertificate: Sendable {
     /// The subject's last commonName, the usual display name; `nil` without one.
     public var commonName: String? {
         certificate.subject.flatMap { rdn in
-            rdn.filter { $0.type == .RDNAttributeType.commonName }.map { String(describing: $0.value) }
+            // The text itself, not its RFC 4514 escaped form: a display name.
+            rdn.filter { $0.type == .RDNAttributeType.commonName }.map {
+                String($0.value) ?? String(describing: $0.value)
+            }
         }.last
     }
 

@@ -68,7 +68,8 @@ public struct Resolver: Sendable {
         }
     }
 
-    private func lookup(
+    /// One address on an open connection; never throws: failures become a ``ResolutionStatus/error``.
+    func lookup(
         _ address: String, base: String, on connection: LDAPConnection, evaluator: RecipientEvaluator, uri: String
     ) async -> Resolution {
         guard MailAddress(address) != nil else {

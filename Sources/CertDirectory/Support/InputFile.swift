@@ -9,9 +9,17 @@ import Foundation
 /// Reads a whole input (a file, or standard input) straight into one byte
 /// array with `read(2)`, without an intermediate `Data` copy.
 public enum InputFile {
-    /// - Parameter path: A file, or `nil` or `-` for standard input.
+    /// The most a certificate file may hold (16 MiB): far above any real bundle.
+    public static let certificateLimit = 16 << 20
+    /// The most a mail message may hold when it is only verified or harvested (256 MiB).
+    public static let messageLimit = 256 << 20
+
+    /// - Parameters:
+    ///   - path: A file, or `nil` or `-` for standard input.
+    ///   - limit: The most bytes accepted; a longer input (or an endless one such
+    ///     as `/dev/zero`) is refused once the limit is passed. `nil` reads all.
     /// - Throws: ``InputFileError`` naming the input.
-    public static func read(path: String?) throws -> [UInt8] {
+    public static func read(path: String?, limit: Int? = nil) throws -> [UInt8] {
         let name = path ?? "stdin"
         let descriptor: Int32
         if let path, path != "-" {
@@ -38,6 +46,10 @@ public enum InputFile {
             }
             if count == 0 { break }
             bytes.append(contentsOf: chunk[0..<count])
+            if let limit, bytes.count > limit {
+                throw InputFileError(
+                    path: name, reason: "larger than \(limit >> 20) MiB, more than this input may hold")
+            }
         }
         return bytes
     }

@@ -43,6 +43,14 @@ public struct MessageVerifier: Sendable {
         if hasAddresses && address == nil {
             verification.reasons.append(Finding(.addressMismatch, "the message has no From address to compare"))
         }
+        if message.authors.count > 1 {
+            // Which author signed is not for the reader to guess; a second From is a classic spoof.
+            verification.reasons.append(
+                Finding(
+                    .addressMismatch,
+                    "the message names \(message.authors.count) authors (From): \(message.authors.joined(separator: ", "))"
+                ))
+        }
         let others = message.certificates.filter { $0.sha256 != signer.sha256 }
         let checked = await checker.check(
             signer, purpose: .verify, address: address, intermediates: others + intermediates, at: time)

@@ -35,6 +35,9 @@ public struct SignedMessage: Sendable {
     public let signerSerial: String?
     /// The addr-spec of the RFC 5322 From field (the first mailbox); `nil` when there is none.
     public let from: String?
+    /// Every addr-spec of every From field. More than one is refused by
+    /// ``MessageVerifier``: the signature vouches for one author (RFC 8550 §3).
+    public let authors: [String]
 
     public var signatureIsValid: Bool { signatureFailure == nil }
 
@@ -58,7 +61,8 @@ public struct SignedMessage: Sendable {
             all.first { Self.preference(preference, names: $0) }
         }
         let message = try? MailMessage(parsing: bytes)
-        from = message?.fields(named: "From").first.flatMap { AddressList.addresses(in: $0.value).first }
+        authors = message?.fields(named: "From").flatMap { AddressList.addresses(in: $0.value) } ?? []
+        from = authors.first
     }
 
     /// RFC 8551 §2.5.3: `SMIMEEncryptionKeyPreference ::= CHOICE {

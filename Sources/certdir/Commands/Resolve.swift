@@ -66,6 +66,9 @@ struct Resolve: AsyncParsableCommand {
             var status = report.results.map(ResolveExit.status).min() ?? .ok
             for resolution in report.results {
                 status = min(status, try write(resolution))
+                if !explain, let stale = resolution.warnings.first(where: { $0.code == .stale }) {
+                    Console.fail("\(resolution.address): warning: \(stale.message)")
+                }
                 if resolution.status != .ok && !explain {
                     Console.fail("\(resolution.address): \(ResolveExit.summary(resolution))")
                 }

@@ -57,7 +57,7 @@ struct Verify: AsyncParsableCommand {
             for path in messages {
                 let bytes: [UInt8]
                 do {
-                    bytes = try InputFile.read(path: path)
+                    bytes = try InputFile.read(path: path, limit: InputFile.messageLimit)
                 } catch {
                     Console.fail("\(path): cannot read: \(error)")
                     status = max(status, 66)

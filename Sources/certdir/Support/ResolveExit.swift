@@ -55,7 +55,7 @@ enum ResolveExit {
         case let error as NotInAddressBookError:
             return (.tempFail, error.description)
         case let error as AddressBookError:
-            return (.ioError, error.description)
+            return (error.kind == .busy ? .tempFail : .ioError, error.description)
         case let error as LDAPConfigurationError:
             return (.config, error.description)
         case let error as MissingBaseError:

@@ -24,6 +24,7 @@ struct BookExport: AsyncParsableCommand {
     func run() async throws {
         try await ResolveExit.guarded {
             let settings = try context.settings()
+            for warning in settings.warnings { Console.fail("warning: \(warning)") }
             var text = ""
             for contact in try context.open().contacts() {
                 let assess = context.assessor(settings, contact: contact)

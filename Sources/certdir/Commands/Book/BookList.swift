@@ -13,6 +13,7 @@ struct BookList: AsyncParsableCommand {
     func run() async throws {
         try await ResolveExit.guarded {
             let settings = try context.settings()
+            for warning in settings.warnings { Console.fail("warning: \(warning)") }
             let contacts = try context.open().contacts()
             for contact in contacts {
                 try BookText.write(contact, json: json, assess: context.assessor(settings, contact: contact))
@@ -34,6 +35,7 @@ struct BookShow: AsyncParsableCommand {
     func run() async throws {
         try await ResolveExit.guarded {
             let settings = try context.settings()
+            for warning in settings.warnings { Console.fail("warning: \(warning)") }
             guard let contact = try context.open().contact(address) else {
                 throw CLIError(.noUser, "\(address) is not in the address book")
             }
@@ -52,24 +54,25 @@ enum BookText {
             try Console.out(BookJSON.line(contact, assess: assess) + "\n")
             return
         }
-        var text = contact.address
-        if let name = contact.displayName { text += " (\(name))" }
+        // Names come from certificates and mail: untrusted text, never raw to a terminal.
+        var text = contact.address.terminalSafe
+        if let name = contact.displayName { text += " (\(name.terminalSafe))" }
         text += "\n  from: \(contact.origin.rawValue)"
-        if let dn = contact.dn { text += " \(contact.directoryURI ?? "") \(dn)" }
-        if !contact.aliases.isEmpty { text += "\n  aliases: " + contact.aliases.joined(separator: ", ") }
+        if let dn = contact.dn { text += " \((contact.directoryURI ?? "").terminalSafe) \(dn.terminalSafe)" }
+        if !contact.aliases.isEmpty { text += "\n  aliases: " + contact.aliases.joined(separator: ", ").terminalSafe }
         text += "\n"
         if contact.certificates.isEmpty { text += "  no certificate\n" }
         for held in contact.certificates {
             let certificate = held.certificate
             let (status, reasons) = assess(certificate)
             text += "  [\(status.rawValue)] \(certificate.sha256)\n"
-            text += "      subject: \(certificate.subject)\n"
+            text += "      subject: \(certificate.subject.terminalSafe)\n"
             text += "      valid \(RFC3339.format(certificate.notBefore)) to \(RFC3339.format(certificate.notAfter))"
             text += "; \(certificate.usageSummary)\n"
-            text += "      \(held.origin.rawValue)\(held.originDetail.map { ": \($0)" } ?? "")"
+            text += "      \(held.origin.rawValue)\(held.originDetail.map { ": \($0.terminalSafe)" } ?? "")"
             text += "; last seen \(RFC3339.format(held.lastSeen))"
             text += held.encryptionPreference ? "; the sender's preferred encryption certificate\n" : "\n"
-            for reason in reasons { text += "      ✗ \(reason)\n" }
+            for reason in reasons { text += "      ✗ \(reason.description.terminalSafe)\n" }
         }
         try Console.out(text)
     }

@@ -1,0 +1,48 @@
+import Foundation
+import NIOConcurrencyHelpers
+
+/// A token bucket per client address: ``rate`` tokens a second, at most
+/// ``burst`` saved. Remembers at most ``capacity`` clients and forgets idle ones.
+final class RateLimiter: Sendable {
+    private struct Bucket {
+        var tokens: Double
+        var time: Double
+    }
+
+    let rate: Double
+    let burst: Double
+    private let capacity: Int
+    private let buckets = NIOLockedValueBox([String: Bucket]())
+
+    /// - Parameters:
+    ///   - rate: Requests a second; `0` or less admits everything.
+    ///   - burst: Requests allowed at once (at least 1).
+    init(rate: Double, burst: Double, capacity: Int = 65_536) {
+        self.rate = rate
+        self.burst = max(1, burst)
+        self.capacity = capacity
+    }
+
+    /// Takes one token for `client`.
+    /// - Returns: `nil` when admitted, else whole seconds until a token is back (for `Retry-After`).
+    func admit(_ client: String, now: Double = ProcessInfo.processInfo.systemUptime) -> Int? {
+        guard rate > 0 else { return nil }
+        return buckets.withLockedValue { buckets in
+            var bucket = buckets[client] ?? Bucket(tokens: burst, time: now)
+            bucket.tokens = min(burst, bucket.tokens + (now - bucket.time) * rate)
+            bucket.time = now
+            if bucket.tokens >= 1 {
+                bucket.tokens -= 1
+                if buckets.count >= capacity, buckets[client] == nil {
+                    // Full buckets carry no information: drop them, then everything if still full.
+                    buckets = buckets.filter { now - $0.value.time < burst / rate }
+                    if buckets.count >= capacity { buckets.removeAll() }
+                }
+                buckets[client] = bucket
+                return nil
+            }
+            buckets[client] = bucket
+            return max(1, Int(((1 - bucket.tokens) / rate).rounded(.up)))
+        }
+    }
+}
