@@ -118,7 +118,11 @@ struct ConnectionTests {
         let sample = try directory.sample()
         let people = sample.people.filter { $0.status == "ok" }.prefix(12).map(\.query)
         let queries = Array((people + people + people).prefix(32))
-        let connection = try await LDAPConnection.connect(Fixture.configuration(directory.ldapURI, directory))
+        var configuration = Fixture.configuration(directory.ldapURI, directory)
+        // Generous: the point is pipelining, and the whole suite on 2 cores (slapd, Samba, PKITS,
+        // serve) once kept a held search past 10 s.
+        configuration.timeouts.operation = .seconds(60)
+        let connection = try await LDAPConnection.connect(configuration)
         // Hold the answers in the socket until all 32 searches are on the wire.
         await connection.setReadingPaused(true)
         let results = try await withThrowingTaskGroup(of: (String, [LDAPEntry]).self) { group in

@@ -226,7 +226,12 @@ struct AddressBookCommandTests {
     func removeAndPrune() throws {
         #expect(try resolve(directory.ldapURI, ["dual@example.com", "alice@example.com"]).status == 0)
         let dual = try #require(sample.people.first { $0.query == "dual@example.com" }?.sha256)
-        let removed = try CertDirProcess.run(["book", "remove", "--address-book", book, "--sha256", dual])
+        // The colon form that `openssl x509 -fingerprint -sha256` prints is accepted.
+        let colons = stride(from: 0, to: dual.count, by: 2).map { offset in
+            let start = dual.index(dual.startIndex, offsetBy: offset)
+            return dual[start..<dual.index(start, offsetBy: 2)].uppercased()
+        }.joined(separator: ":")
+        let removed = try CertDirProcess.run(["book", "remove", "--address-book", book, "--sha256", colons])
         #expect(removed.status == 0, "\(removed.stderr)")
         let show = try CertDirProcess.run(["book", "show", "--json", "--address-book", book, "dual@example.com"])
         #expect(!show.stdout.contains(dual))

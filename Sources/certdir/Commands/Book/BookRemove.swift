@@ -12,22 +12,24 @@ struct BookRemove: AsyncParsableCommand {
     @Argument(help: "The contact's mail address.") var address: String?
 
     func validate() throws {
-        guard (address == nil) != (sha256 == nil) else {
-            throw ValidationError("give an ADDRESS or --sha256, not both")
-        }
-        if let sha256, sha256.count != 64 || !sha256.allSatisfy(\.isHexDigit) {
-            throw ValidationError("--sha256 takes 64 hex digits")
+        if address == nil && sha256 == nil { throw ValidationError("give an ADDRESS or --sha256") }
+        if address != nil && sha256 != nil { throw ValidationError("give an ADDRESS or --sha256, not both") }
+        if let digest, digest.count != 64 || !digest.allSatisfy(\.isHexDigit) {
+            throw ValidationError("--sha256 takes 64 hex digits (colons as openssl -fingerprint prints them are fine)")
         }
     }
+
+    /// The digest without the colons of `openssl x509 -fingerprint -sha256`, lowercase.
+    private var digest: String? { sha256.map { $0.replacingOccurrences(of: ":", with: "").lowercased() } }
 
     func run() async throws {
         try await ResolveExit.guarded {
             let book = try context.open()
-            if let sha256 {
-                guard try book.removeCertificate(sha256: sha256) else {
-                    throw CLIError(.noUser, "no certificate \(sha256.lowercased()) in the address book")
+            if let digest {
+                guard try book.removeCertificate(sha256: digest) else {
+                    throw CLIError(.noUser, "no certificate \(digest) in the address book")
                 }
-                try Console.out("removed certificate \(sha256.lowercased())\n")
+                try Console.out("removed certificate \(digest)\n")
             } else if let address {
                 guard try book.removeContact(address) else {
                     throw CLIError(.noUser, "\(address) is not in the address book")
