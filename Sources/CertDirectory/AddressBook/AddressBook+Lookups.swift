@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import GRDB
 
 /// A directory answer as the book keeps it: the entries, every candidate and

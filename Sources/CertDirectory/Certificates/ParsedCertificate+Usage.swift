@@ -1,4 +1,4 @@
-public import X509
+import X509
 
 extension ParsedCertificate {
     /// A one-line summary of keyUsage and extendedKeyUsage, as stored in the
