@@ -295,6 +295,14 @@ struct AddressBookCommandTests {
                 + ["alice@example.com"])
         #expect(resolved.status == 0, "\(resolved.stderr)")
         #expect(resolved.stdout.contains(alice))
+        // With the directory unreachable (nothing listens on port 1) it serves too.
+        let down = try CertDirProcess.run(
+            [
+                "resolve", "--uri", "ldap://127.0.0.1:1", "--base", directory.base, "--network-timeout", "2",
+                "--revocation", "off", "--address-book", book, "--format", "json",
+            ] + checking + ["alice@example.com"])
+        #expect(down.status == 0, "\(down.stderr)")
+        #expect(down.stdout.contains(alice))
     }
 
     @Test("harvest adds nothing for a tampered body, an untrusted signer, or a From the certificate does not name")

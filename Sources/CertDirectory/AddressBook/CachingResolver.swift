@@ -193,7 +193,8 @@ public struct CachingResolver: Sendable {
     private func withHeldCertificates(_ resolution: Resolution, at time: Date) throws -> Resolution {
         guard
             resolution.status == .notFound || resolution.status == .noUsableCertificate
-                || (resolution.status == .error && resolution.error is NotInAddressBookError),
+                // Offline, or the directory down: a correspondent's certificate from signed mail still serves.
+                || (resolution.status == .error && !(resolution.error is MalformedAddressError)),
             let wanted = MailAddress(resolution.address),
             let contact = try book.contact(resolution.address)
         else { return resolution }
