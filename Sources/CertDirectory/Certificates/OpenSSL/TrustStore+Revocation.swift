@@ -94,14 +94,7 @@ extension TrustStore {
             if ok == 1 {
                 return .good(length: Int(copenssl_sk_X509_num(X509_STORE_CTX_get0_chain(context))))
             }
-            let code = X509_STORE_CTX_get_error(context)
-            var reason = String(cString: X509_verify_cert_error_string(Int(code)))
-            if let failing = X509_STORE_CTX_get_current_cert(context) {
-                X509_up_ref(failing)
-                let certificate = X509Ref(owning: failing)
-                reason += " (for \(certificate.subjectRFC4514), issued by \(certificate.issuerRFC4514))"
-            }
-            let depth = Int(X509_STORE_CTX_get_error_depth(context))
+            let (code, reason, depth) = Self.failure(of: context)
             if code == X509_V_ERR_CERT_REVOKED { return .revoked(reason: reason, depth: depth) }
             if Self.unknownStatusErrors.contains(code) { return .unknown(reason: reason, depth: depth) }
             return .untrusted(reason: reason, depth: depth)

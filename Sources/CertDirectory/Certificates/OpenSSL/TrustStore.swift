@@ -69,15 +69,22 @@ final class TrustStore: @unchecked Sendable {
             if ok == 1 {
                 return .trusted(length: Int(copenssl_sk_X509_num(X509_STORE_CTX_get0_chain(context))))
             }
-            let code = X509_STORE_CTX_get_error(context)
-            var reason = String(cString: X509_verify_cert_error_string(Int(code)))
-            if let failing = X509_STORE_CTX_get_current_cert(context) {
-                X509_up_ref(failing)
-                let certificate = X509Ref(owning: failing)
-                reason += " (for \(certificate.subjectRFC4514), issued by \(certificate.issuerRFC4514))"
-            }
-            return .untrusted(reason: reason, depth: Int(X509_STORE_CTX_get_error_depth(context)))
+            let failure = Self.failure(of: context)
+            return .untrusted(reason: failure.reason, depth: failure.depth)
         }
+    }
+
+    /// Why `X509_verify_cert` failed: its error code, OpenSSL's text naming the
+    /// certificate it failed on and that certificate's issuer, and the path depth.
+    static func failure(of context: OpaquePointer) -> (code: Int32, reason: String, depth: Int) {
+        let code = X509_STORE_CTX_get_error(context)
+        var reason = String(cString: X509_verify_cert_error_string(Int(code)))
+        if let failing = X509_STORE_CTX_get_current_cert(context) {
+            X509_up_ref(failing)
+            let certificate = X509Ref(owning: failing)
+            reason += " (for \(certificate.subjectRFC4514), issued by \(certificate.issuerRFC4514))"
+        }
+        return (code, reason, Int(X509_STORE_CTX_get_error_depth(context)))
     }
 }
 
