@@ -100,12 +100,21 @@ public struct SampleManifest: Decodable, Sendable {
     public let untrustedRoot: String
     public let people: [Person]
     public let certificates: [CertificateRecord]
+    /// The bulk people (`--bulk N`): one fit certificate each.
+    public let bulk: Bulk?
     /// The folder the manifest's relative paths start from.
     public var folder = ""
 
     enum CodingKeys: String, CodingKey {
-        case trustAnchor, intermediate, untrustedRoot, people, certificates
+        case trustAnchor, intermediate, untrustedRoot, people, certificates, bulk
     }
+
+    public struct Bulk: Decodable, Sendable {
+        public let count: Int
+    }
+
+    /// How many bulk people the directory holds (0 without `--bulk`).
+    public var bulkCount: Int { bulk?.count ?? 0 }
 
     public func path(_ relative: String) -> String { folder + "/" + relative }
 }

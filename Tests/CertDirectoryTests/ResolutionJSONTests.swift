@@ -77,4 +77,24 @@ struct ResolutionJSONTests {
         let code = try #require((defs["code"] as? [String: Any])?["enum"] as? [String])
         #expect(Set(code) == Set(ReasonCode.allCases.map(\.rawValue)))
     }
+
+    @Test("a hand-built JSON line escapes quotes, backslashes and control characters and reads back exactly")
+    func jsonLineEscaping() throws {
+        let hostile = [
+            "CN=\"quoted\",O=a\\b", "tab\tnew\nline\rcr", "bell\u{07}nul\u{00}esc\u{1b}[31m", "ümlaut ✉️ 𝄞",
+            "slash/kept", "",
+        ]
+        for value in hostile {
+            var line = JSONLine()
+            line.field("v", value)
+            line.field("none", nil)
+            line.field("list", objects: [value, value]) { object, text in object.field("t", text) }
+            let parsed = try #require(
+                try JSONSerialization.jsonObject(with: Data(line.closed.utf8)) as? [String: Any])
+            #expect(parsed["v"] as? String == value)
+            #expect(parsed["none"] is NSNull)
+            #expect((parsed["list"] as? [[String: String]])?.map { $0["t"] } == [value, value])
+            #expect(!line.closed.contains("\u{1b}") && !line.closed.contains("\n"))
+        }
+    }
 }

@@ -22,7 +22,11 @@ extension CertificateValidator {
         }
         let unreachable =
             sourceFailures.isEmpty ? "" : "; sources that failed: " + sourceFailures.joined(separator: "; ")
-        switch trustStore.verify(leaf: certificate.x509, intermediates: intermediates, crls: crls, at: time) {
+        guard let leaf = certificate.x509 else {
+            result.reasons.append(Self.unreadableByOpenSSL)
+            return result
+        }
+        switch trustStore.verify(leaf: leaf, intermediates: intermediates, crls: crls, at: time) {
         case .good(let length):
             result.pathLength = length
             result.revocation = .good

@@ -13,45 +13,23 @@ public struct CertificateValidator: Sendable {
     /// The trust anchors, DER.
     public let trustAnchors: [[UInt8]]
     let trustStore: TrustStore
+    /// CA certificates whose own path OpenSSL verified, which leaves may chain
+    /// to through a signature check alone (see `promotingVerifiedCAs`).
+    let verifiedIssuers: [VerifiedIssuer]
 
     /// - Parameters:
     ///   - trustAnchors: DER certificates trusted as path ends; usually root
     ///     CAs, but any CA certificate may be an anchor.
     ///   - policy: Strength floor and address rules.
     public init(trustAnchors: [[UInt8]], policy: ValidationPolicy = .init()) {
+        self.init(trustAnchors: trustAnchors, policy: policy, verifiedIssuers: [])
+    }
+
+    init(trustAnchors: [[UInt8]], policy: ValidationPolicy, verifiedIssuers: [VerifiedIssuer]) {
         self.policy = policy
         self.trustAnchors = trustAnchors
         self.trustStore = TrustStore(anchors: trustAnchors)
-    }
-
-    /// A validator that also trusts those of `authorities` that themselves have
-    /// a valid path to an anchor at `time`, so that a bulk check verifies each
-    /// intermediate once instead of once per leaf. The verdicts are the same as
-    /// with the full path at that instant; use the result only for that instant.
-    public func promotingVerifiedCAs(_ authorities: [ParsedCertificate], at time: Date) -> CertificateValidator {
-        var pool: [ParsedCertificate] = []
-        var promoted: [[UInt8]] = []
-        // Repeat so that a CA verified through another promoted CA is promoted too.
-        var remaining = authorities.filter(\.isCA)
-        var progress = true
-        while progress && !remaining.isEmpty {
-            progress = false
-            remaining = remaining.filter { authority in
-                guard
-                    case .trusted = trustStoreFor(promoted).verify(
-                        leaf: authority.x509, intermediates: pool.map(\.x509), at: time)
-                else { return true }
-                promoted.append(authority.der)
-                pool.append(authority)
-                progress = true
-                return false
-            }
-        }
-        return CertificateValidator(trustAnchors: trustAnchors + promoted, policy: policy)
-    }
-
-    private func trustStoreFor(_ extra: [[UInt8]]) -> TrustStore {
-        extra.isEmpty ? trustStore : TrustStore(anchors: trustAnchors + extra)
+        self.verifiedIssuers = verifiedIssuers
     }
 
     /// Checks one certificate for `purpose`.
@@ -79,7 +57,11 @@ public struct CertificateValidator: Sendable {
         checkValidity(certificate, at: time, &result)
         checkKeyUsage(certificate, purpose: purpose, &result)
         checkStrength(certificate, purpose: purpose, &result)
-        checkPath(certificate, intermediates: intermediates.map(\.x509), at: time, &result)
+        if let length = pathThroughVerifiedIssuer(certificate) {
+            result.pathLength = length
+        } else {
+            checkPath(certificate, intermediates: intermediates.compactMap(\.x509), at: time, &result)
+        }
         return result
     }
 
@@ -87,7 +69,11 @@ public struct CertificateValidator: Sendable {
     func checkPath(
         _ certificate: ParsedCertificate, intermediates: [X509Ref], at time: Date, _ result: inout ValidationResult
     ) {
-        switch trustStore.verify(leaf: certificate.x509, intermediates: intermediates, at: time) {
+        guard let leaf = certificate.x509 else {
+            result.reasons.append(Self.unreadableByOpenSSL)
+            return
+        }
+        switch trustStore.verify(leaf: leaf, intermediates: intermediates, at: time) {
         case .trusted(let length):
             result.pathLength = length
         case .untrusted(let reason, let depth):
@@ -97,6 +83,10 @@ public struct CertificateValidator: Sendable {
                     "no valid path to a trust anchor: \(reason)\(depth > 0 ? " at path depth \(depth)" : "")"))
         }
     }
+
+    /// For a certificate swift-certificates reads but OpenSSL does not: no path can be built.
+    static let unreadableByOpenSSL = Finding(
+        .untrusted, "no valid path to a trust anchor: OpenSSL cannot read the certificate")
 
     private func checkAddress(
         _ certificate: ParsedCertificate, _ expected: AddressExpectation, _ result: inout ValidationResult

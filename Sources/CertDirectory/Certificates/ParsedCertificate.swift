@@ -5,9 +5,12 @@ public import X509
 
 /// One certificate, parsed once, with the facts the checks and the JSON need.
 ///
-/// Parsing uses swift-certificates for the X.509 structure and extensions and
-/// OpenSSL for what swift-crypto will not read (RSA keys under 2048 bits,
-/// RFC 4514 names) and for path validation.
+/// Parsing uses swift-certificates for the X.509 structure, extensions, key and
+/// signature algorithm. OpenSSL prints the names (RFC 4514, from the name bytes
+/// alone) and is asked for more only where swift-certificates has no model:
+/// keys swift-crypto will not hold (RSA under 2048 bits, DSA, other curves),
+/// other signature algorithms, and path validation (``TrustStore``). Its full
+/// parse is slow in OpenSSL 3.0 (see ``LazyX509``), so it happens on demand.
 public struct ParsedCertificate: Sendable {
     /// The DER encoding, bytes exactly as found.
     public let der: [UInt8]
@@ -28,37 +31,58 @@ public struct ParsedCertificate: Sendable {
     public let key: KeyDescription
     /// Short name of the signature's digest (`SHA256`, `SHA1`, …), `nil` if none or unknown.
     public let signatureDigest: String?
-    let x509: X509Ref
+    /// True when swift-certificates models the real key and signature algorithm
+    /// (no stand-in), and the signature algorithm inside the signed part equals
+    /// the outer one (RFC 5280 §4.1.1.2): swift-crypto can then check signatures
+    /// by this certificate's key and on this certificate.
+    let verifiableInSwift: Bool
+    /// The DER Extensions SEQUENCE, for checks that need no key (`nil` without one).
+    let extensionsDER: ArraySlice<UInt8>?
+    private let openSSL: LazyX509
+
+    /// The OpenSSL view, parsed on first use; `nil` when OpenSSL cannot read
+    /// the bytes although swift-certificates could.
+    var x509: X509Ref? { openSSL.value }
 
     /// Parses one DER certificate.
     /// - Throws: ``CertificateParseError`` when `der` is not exactly one X.509
-    ///   certificate that both swift-certificates and OpenSSL accept.
+    ///   certificate that swift-certificates (or, for keys and algorithms it
+    ///   does not model, OpenSSL) accepts.
     public init(der: [UInt8]) throws {
-        guard let x509 = X509Ref(der: der) else {
-            OpenSSLErrorQueue.clear()
-            throw CertificateParseError(reason: "not a DER X.509 certificate")
-        }
         let certificate: Certificate
-        do {
-            certificate = try Certificate(derEncoded: der)
-        } catch {
-            // Well formed, but with a key or signature algorithm swift-certificates does not model.
-            guard let standIn = try? StandIn.certificate(standingIn: der) else {
+        var swiftModel = false
+        if let modelled = try? Certificate(derEncoded: der), let facts = SwiftFacts(modelled) {
+            certificate = modelled
+            self.key = facts.key
+            self.signatureDigest = facts.digest
+            self.openSSL = LazyX509(der: der)
+            swiftModel = true
+        } else {
+            guard let x509 = X509Ref(der: der) else {
+                OpenSSLErrorQueue.clear()
+                throw CertificateParseError(reason: "not a DER X.509 certificate")
+            }
+            do {
+                // Well formed, but with a key or signature algorithm swift-certificates does not model.
+                certificate = try (try? Certificate(derEncoded: der)) ?? StandIn.certificate(standingIn: der)
+            } catch {
                 throw CertificateParseError(reason: "not an X.509 certificate: \(error)")
             }
-            certificate = standIn
+            let info = x509.publicKeyInfo
+            self.key = KeyDescription(algorithm: info.algorithm.rawValue, bits: info.bits, curve: info.curve)
+            self.signatureDigest = x509.signatureDigest
+            self.openSSL = LazyX509(der: der, parsed: x509)
         }
+        let fields = try? SignedFields(certificate, der: der)
         self.der = der
         self.certificate = certificate
-        self.x509 = x509
         self.sha256 = SHA256.hash(data: der).hexString
-        self.subject = x509.subjectRFC4514
-        self.issuer = x509.issuerRFC4514
+        self.subject = fields.map { X509Ref.rfc4514(nameDER: $0.subject) } ?? ""
+        self.issuer = fields.map { X509Ref.rfc4514(nameDER: $0.issuer) } ?? ""
         let serialBytes = certificate.serialNumber.bytes.drop { $0 == 0 }
         self.serial = serialBytes.isEmpty ? "0" : serialBytes.hexString
-        let info = x509.publicKeyInfo
-        self.key = KeyDescription(algorithm: info.algorithm.rawValue, bits: info.bits, curve: info.curve)
-        self.signatureDigest = x509.signatureDigest
+        self.verifiableInSwift = swiftModel && fields?.algorithmsAgree == true
+        self.extensionsDER = fields?.extensions
     }
 
     /// True when basicConstraints says cA (RFC 5280 §4.2.1.9).

@@ -68,7 +68,15 @@ public struct CertificateChecker: Sendable {
         _ certificate: ParsedCertificate, purpose: Purpose, address: AddressExpectation?,
         intermediates: [ParsedCertificate], at time: Date
     ) async -> CheckedCertificate {
-        let gathered = await gather(leaf: certificate.x509, local: intermediates.map(\.x509))
+        guard let leaf = certificate.x509 else {
+            var result = validator.validate(
+                certificate, purpose: purpose, address: address, intermediates: [], at: time)
+            result.reasons.removeAll { $0.code == .untrusted }
+            result.reasons.append(CertificateValidator.unreadableByOpenSSL)
+            return CheckedCertificate(
+                result: result, failedSources: [], sourceUnreachable: false, fetchedCertificates: 0, fetchedCRLs: 0)
+        }
+        let gathered = await gather(leaf: leaf, local: intermediates.compactMap(\.x509))
         let result = validator.validate(
             certificate, purpose: purpose, address: address, intermediates: gathered.pool, crls: gathered.crls,
             revocation: revocation, sourceFailures: gathered.failures, at: time)

@@ -48,7 +48,7 @@ public struct SignedMessage: Sendable {
     ///     address book) that may be the signer's, for a message that does not carry it.
     /// - Throws: ``SignedMessageError`` when the message is not S/MIME signed-data.
     public init(parsing bytes: [UInt8], additionalCertificates: [ParsedCertificate] = []) throws {
-        let parts = try CMSSignedMessage.read(bytes, extra: additionalCertificates.map(\.x509))
+        let parts = try CMSSignedMessage.read(bytes, extra: additionalCertificates.compactMap(\.x509))
         signerIssuer = parts.signerIssuer
         signerSerial = parts.signerSerial
         signatureFailure = parts.signatureFailure
@@ -74,14 +74,14 @@ public struct SignedMessage: Sendable {
         let content = Array(node.encodedBytes.dropFirst(node.encodedBytes.count - contentLength(node)))
         switch node.identifier.tagNumber {
         case 0:
-            return content == certificate.x509.issuerAndSerialContent
+            return content == certificate.x509?.issuerAndSerialContent
         case 1:
             guard case .constructed(let children) = node.content, let first = children.first(where: { _ in true }),
                 case .primitive(let keyID) = first.content
             else { return false }
-            return certificate.x509.subjectKeyIdentifier == Array(keyID)
+            return certificate.x509?.subjectKeyIdentifier == Array(keyID)
         case 2:
-            return certificate.x509.subjectKeyIdentifier == content
+            return certificate.x509?.subjectKeyIdentifier == content
         default:
             return false
         }

@@ -51,26 +51,73 @@ final class TrustStore: @unchecked Sendable {
     /// EKU of the leaf are not checked here either: OpenSSL's S/MIME purpose
     /// wrongly rejects EC keyAgreement certificates (INTEROP.md).
     func verify(leaf: X509Ref, intermediates: [X509Ref], at time: Date) -> ChainVerdict {
-        guard let context = X509_STORE_CTX_new() else { return .untrusted(reason: "out of memory", depth: 0) }
+        evaluate(leaf: leaf, intermediates: intermediates, at: time) { outcome in
+            switch outcome {
+            case .verified(let context):
+                return .trusted(length: Int(copenssl_sk_X509_num(X509_STORE_CTX_get0_chain(context))))
+            case .failed(let context):
+                let failure = Self.failure(of: context)
+                return .untrusted(reason: failure.reason, depth: failure.depth)
+            case .notStarted(let reason):
+                return .untrusted(reason: reason, depth: 0)
+            }
+        }
+    }
+
+    /// For a CA certificate: the length of its verified path (as in
+    /// ``verify(leaf:intermediates:at:)``) when that path also holds with the
+    /// CA as one more intermediate below it, so that the CA may stand in for
+    /// its path as an anchor: no certificate on the path carries name or policy
+    /// constraints (RFC 5280 §6.1.3 (b), §6.1.4 (g)–(i)), and every
+    /// pathLenConstraint above it leaves room for it (§6.1.4 (l), (m)).
+    /// `nil` otherwise.
+    func issuerPathLength(of authority: X509Ref, intermediates: [X509Ref], at time: Date) -> Int? {
+        evaluate(leaf: authority, intermediates: intermediates, at: time) { outcome -> Int? in
+            guard case .verified(let context) = outcome, let chain = X509_STORE_CTX_get0_chain(context) else {
+                return nil
+            }
+            let count = Int(copenssl_sk_X509_num(chain))
+            for index in 0..<count {
+                guard let certificate = copenssl_sk_X509_value(chain, Int32(index)) else { return nil }
+                for nid in [NID_name_constraints, NID_policy_constraints, NID_policy_mappings, NID_inhibit_any_policy]
+                where X509_get_ext_by_NID(certificate, nid, -1) >= 0 {
+                    return nil
+                }
+                // Below the certificate at `index`: `index` intermediates, the authority included.
+                let limit = X509_get_pathlen(certificate)
+                if index > 0 && limit >= 0 && index > limit { return nil }
+            }
+            return count
+        }
+    }
+
+    /// What `X509_verify_cert` did, with its context to inspect (valid only inside the body).
+    private enum Outcome {
+        case verified(OpaquePointer)
+        case failed(OpaquePointer)
+        /// The context could not be set up (out of memory): OpenSSL's message.
+        case notStarted(String)
+    }
+
+    /// Runs `X509_verify_cert` on `leaf` and hands the context and its outcome to `body`.
+    private func evaluate<T>(
+        leaf: X509Ref, intermediates: [X509Ref], at time: Date, _ body: (Outcome) -> T
+    ) -> T {
+        guard let context = X509_STORE_CTX_new() else { return body(.notStarted("out of memory")) }
         defer { X509_STORE_CTX_free(context) }
         let untrusted = copenssl_sk_X509_new_null()
         defer { copenssl_sk_X509_free(untrusted) }
         for intermediate in intermediates { copenssl_sk_X509_push(untrusted, intermediate.pointer) }
         return withExtendedLifetime(intermediates) {
+            defer { OpenSSLErrorQueue.clear() }
             guard X509_STORE_CTX_init(context, store, leaf.pointer, untrusted) == 1 else {
-                return .untrusted(reason: OpenSSLErrorQueue.drain(), depth: 0)
+                return body(.notStarted(OpenSSLErrorQueue.drain()))
             }
             let parameters = X509_STORE_CTX_get0_param(context)
             X509_VERIFY_PARAM_set_time(parameters, time_t(time.timeIntervalSince1970.rounded(.down)))
             X509_VERIFY_PARAM_set_flags(parameters, UInt(X509_V_FLAG_PARTIAL_CHAIN))
             X509_STORE_CTX_set_verify_cb(context, ignoreLeafValidity)
-            let ok = X509_verify_cert(context)
-            defer { OpenSSLErrorQueue.clear() }
-            if ok == 1 {
-                return .trusted(length: Int(copenssl_sk_X509_num(X509_STORE_CTX_get0_chain(context))))
-            }
-            let failure = Self.failure(of: context)
-            return .untrusted(reason: failure.reason, depth: failure.depth)
+            return body(X509_verify_cert(context) == 1 ? .verified(context) : .failed(context))
         }
     }
 

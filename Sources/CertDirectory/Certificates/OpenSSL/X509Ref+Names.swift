@@ -29,3 +29,43 @@ extension X509Ref {
         return String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
     }
 }
+
+extension X509Ref {
+    /// An RFC 4514 string for the DER of one Name (RFC 5280 §4.1.2.4), printed
+    /// as for ``subjectRFC4514``: `d2i_X509_NAME(3)` reads only the name, not
+    /// the whole certificate. Empty when OpenSSL cannot read it.
+    static func rfc4514(nameDER: ArraySlice<UInt8>) -> String {
+        let bytes = Array(nameDER)
+        let name = bytes.withUnsafeBufferPointer { buffer -> OpaquePointer? in
+            var cursor = buffer.baseAddress
+            return d2i_X509_NAME(nil, &cursor, buffer.count)
+        }
+        guard let name else {
+            OpenSSLErrorQueue.clear()
+            return ""
+        }
+        defer { X509_NAME_free(name) }
+        return rfc4514(name)
+    }
+}
+
+extension X509Ref {
+    /// True when OpenSSL would find nothing wrong with these extensions (the
+    /// DER Extensions SEQUENCE of a certificate): each one it knows decodes,
+    /// and each critical one is among those it supports (RFC 5280 §4.2).
+    /// `X509_verify_cert` refuses a certificate otherwise, so a check that
+    /// skips it must ask this first.
+    static func extensionsAcceptable(_ der: ArraySlice<UInt8>) -> Bool {
+        let ok =
+            der.withContiguousStorageIfAvailable { buffer in
+                guard let base = buffer.baseAddress else { return false }
+                return copenssl_extensions_acceptable(base, buffer.count) == 1
+            }
+            ?? Array(der).withUnsafeBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return false }
+                return copenssl_extensions_acceptable(base, buffer.count) == 1
+            }
+        if !ok { OpenSSLErrorQueue.clear() }
+        return ok
+    }
+}

@@ -13,19 +13,16 @@ public final class JSONLinesSink: ExportSink {
     private let staging: OutputFile
     private let stagingPath: String
     private var extraHolders: [String: [ExportRecord.Holder]] = [:]
-    private let encoder: JSONEncoder
 
     public init(path: String) throws {
         self.path = path
         stagingPath =
             FileManager.default.temporaryDirectory.appendingPathComponent("certdir-jsonl-\(UUID().uuidString)").path
         staging = try OutputFile(path: stagingPath)
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
 
     public func record(_ record: ExportRecord) throws {
-        try staging.write(line(Line(record)))
+        try staging.write(Line(record).text)
     }
 
     public func holder(_ holder: ExportRecord.Holder, of sha256: String) throws {
@@ -65,19 +62,20 @@ public final class JSONLinesSink: ExportSink {
 
     /// A staged line, with the entries of later duplicates added when there are any.
     private func merged(_ line: [UInt8]) throws -> [UInt8] {
-        guard !extraHolders.isEmpty, var record = try? JSONDecoder().decode(Line.self, from: Data(line)),
+        // Each line starts with its sha256 (written first, lowercase hex), so
+        // only the lines of duplicates are decoded again.
+        let prefix = Array(#"{"sha256":""#.utf8)
+        guard !extraHolders.isEmpty, line.starts(with: prefix), line.count > prefix.count + 64,
+            extraHolders[String(decoding: line[prefix.count..<prefix.count + 64], as: UTF8.self)] != nil,
+            var record = try? JSONDecoder().decode(Line.self, from: Data(line)),
             let extra = extraHolders[record.sha256]
         else { return line }
         record.entries += extra.map(Line.Holder.init)
-        return Array(try self.line(record).utf8)
+        return Array(record.text.utf8)
     }
 
-    private func line(_ record: Line) throws -> String {
-        String(decoding: try encoder.encode(record), as: UTF8.self) + "\n"
-    }
-
-    struct Line: Codable {
-        struct Holder: Codable {
+    struct Line: Decodable {
+        struct Holder: Decodable {
             var dn: String
             var mail: String?
             var attribute: String
@@ -111,17 +109,26 @@ public final class JSONLinesSink: ExportSink {
             entries = record.holders.map(Holder.init)
         }
 
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(sha256, forKey: .sha256)
-            try container.encode(subject, forKey: .subject)
-            try container.encode(issuer, forKey: .issuer)
-            try container.encode(serial, forKey: .serial)
-            try container.encode(notBefore, forKey: .notBefore)
-            try container.encode(notAfter, forKey: .notAfter)
-            try container.encode(status, forKey: .status)
-            try container.encode(reasons, forKey: .reasons)
-            try container.encode(entries, forKey: .entries)
+        /// The record as one JSON line, in the schema's field order.
+        var text: String {
+            var line = JSONLine()
+            line.field("sha256", sha256)
+            line.field("subject", subject)
+            line.field("issuer", issuer)
+            line.field("serial", serial)
+            line.field("notBefore", notBefore)
+            line.field("notAfter", notAfter)
+            line.field("status", status)
+            line.field("reasons", objects: reasons) { object, finding in
+                object.field("code", finding.code.rawValue)
+                object.field("message", finding.message)
+            }
+            line.field("entries", objects: entries) { object, holder in
+                object.field("dn", holder.dn)
+                if let mail = holder.mail { object.field("mail", mail) }
+                object.field("attribute", holder.attribute)
+            }
+            return line.closed + "\n"
         }
 
         enum CodingKeys: String, CodingKey {

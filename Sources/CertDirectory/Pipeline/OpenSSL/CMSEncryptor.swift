@@ -57,7 +57,10 @@ struct CMSEncryptor {
     }
 
     private func add(_ recipient: ParsedCertificate, to cms: OpaquePointer) throws {
-        guard let info = CMS_add1_recipient_cert(cms, recipient.x509.pointer, UInt32(CMS_KEY_PARAM)) else {
+        guard let x509 = recipient.x509 else {
+            throw EncryptionError("cannot add recipient \(recipient.subject): OpenSSL cannot read its certificate")
+        }
+        guard let info = CMS_add1_recipient_cert(cms, x509.pointer, UInt32(CMS_KEY_PARAM)) else {
             throw EncryptionError("cannot add recipient \(recipient.subject): \(OpenSSLErrorQueue.drain())")
         }
         guard let context = CMS_RecipientInfo_get0_pkey_ctx(info) else { return }
