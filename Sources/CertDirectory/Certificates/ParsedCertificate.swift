@@ -20,9 +20,14 @@ public struct ParsedCertificate: Sendable {
     /// extensions. For a key swift-crypto cannot hold, its public key is a
     /// stand-in (see `StandIn`); use ``key`` for facts about the key.
     public let certificate: Certificate
-    /// Subject and issuer as RFC 4514 strings.
-    public let subject: String
-    public let issuer: String
+    /// Subject and issuer as RFC 4514 strings, printed by OpenSSL on each use
+    /// (`X509_NAME_print_ex(3)`, `XN_FLAG_RFC2253`): about 12 µs each, which a
+    /// bulk export in a format without names need not spend.
+    public var subject: String { subjectDER.map(X509Ref.rfc4514(nameDER:)) ?? "" }
+    public var issuer: String { issuerDER.map(X509Ref.rfc4514(nameDER:)) ?? "" }
+    /// The DER Names (RFC 5280 §4.1.2.4, §4.1.2.6) as found; `nil` if unreadable.
+    let subjectDER: ArraySlice<UInt8>?
+    let issuerDER: ArraySlice<UInt8>?
     /// The serial number as lowercase hex, without leading zero bytes.
     public let serial: String
     public var notBefore: Date { certificate.notValidBefore }
@@ -77,8 +82,8 @@ public struct ParsedCertificate: Sendable {
         self.der = der
         self.certificate = certificate
         self.sha256 = SHA256.hash(data: der).hexString
-        self.subject = fields.map { X509Ref.rfc4514(nameDER: $0.subject) } ?? ""
-        self.issuer = fields.map { X509Ref.rfc4514(nameDER: $0.issuer) } ?? ""
+        self.subjectDER = fields?.subject
+        self.issuerDER = fields?.issuer
         let serialBytes = certificate.serialNumber.bytes.drop { $0 == 0 }
         self.serial = serialBytes.isEmpty ? "0" : serialBytes.hexString
         self.verifiableInSwift = swiftModel && fields?.algorithmsAgree == true

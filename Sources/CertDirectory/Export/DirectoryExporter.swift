@@ -5,10 +5,10 @@ public import Logging
 /// (RFC 2696) → parse and check each value with the shared
 /// ``CertificateValidator`` → de-duplicate → an ``ExportSink``.
 ///
-/// Memory stays flat: at most two pages of entries are held (one being
-/// checked, one being fetched), plus 8 bytes per distinct certificate for
-/// de-duplication. The checks of a page are spread over the processor cores
-/// while the next page is fetched.
+/// Memory stays flat: at most three pages of entries are held (one being
+/// written, one being checked, one being fetched), plus 8 bytes per distinct
+/// certificate for de-duplication. The checks of a page are spread over the
+/// processor cores while the previous page is written and the next fetched.
 public struct DirectoryExporter: Sendable {
     public let directory: DirectorySettings
     public let validator: CertificateValidator
@@ -47,15 +47,26 @@ public struct DirectoryExporter: Sendable {
                 let request = SearchRequest(
                     base: base, scope: options.scope, filter: options.effectiveFilter,
                     attributes: ["mail", "proxyAddresses"] + RecipientSearch.certificateAttributes)
+                // Page N is checked while page N-1 is written and page N+1 fetched.
+                let pending = PendingPage()
                 do {
                     try await connection.pagedSearch(request, pageSize: options.pageSize) { entries, referrals in
-                        let checked = await checker.check(entries)
-                        try state.consume(checked, referrals: referrals)
-                        progress(state.progress)
+                        let checking = Task { await checker.check(entries) }
+                        if let previous = pending.swap(checking, referrals: referrals) {
+                            try state.consume(await previous.checking.value, referrals: previous.referrals)
+                            progress(state.progress)
+                        }
                         return true
                     }
                 } catch let error as LDAPError {
+                    if let last = pending.swap(nil, referrals: []) {
+                        try? state.consume(await last.checking.value, referrals: last.referrals)
+                    }
                     throw ExportInterruptedError(progress: state.progress, cause: error)
+                }
+                if let last = pending.swap(nil, referrals: []) {
+                    try state.consume(await last.checking.value, referrals: last.referrals)
+                    progress(state.progress)
                 }
             }
             try sink.finish()
@@ -75,6 +86,20 @@ public struct ExportInterruptedError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         "the export stopped after \(progress.entries) entries (\(progress.pages) pages, \(progress.certificates) certificates): \(cause)"
+    }
+}
+
+/// The page being checked, handed from one paged-search callback to the next.
+private final class PendingPage: @unchecked Sendable {
+    // @unchecked: used only from the paged-search body and after it, one page at a time.
+    private var page: (checking: Task<[CheckedEntry], Never>, referrals: [String])?
+
+    /// Stores `checking` (if any) and returns the page stored before.
+    func swap(_ checking: Task<[CheckedEntry], Never>?, referrals: [String]) -> (
+        checking: Task<[CheckedEntry], Never>, referrals: [String]
+    )? {
+        defer { page = checking.map { ($0, referrals) } }
+        return page
     }
 }
 

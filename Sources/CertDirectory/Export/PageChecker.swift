@@ -27,17 +27,20 @@ struct PageChecker: Sendable {
     let time: Date
     let uri: String
 
+    /// Entries per child task: small enough that the cores finish a page
+    /// together, large enough that a task's overhead does not count.
+    static let chunkSize = 25
+
     func check(_ entries: [LDAPEntry]) async -> [CheckedEntry] {
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, entries.count / 16))
-        let chunk = (entries.count + workers - 1) / max(workers, 1)
+        let chunks = stride(from: 0, to: entries.count, by: Self.chunkSize).map {
+            Array(entries[$0..<min(entries.count, $0 + Self.chunkSize)])
+        }
         return await withTaskGroup(of: (Int, [CheckedEntry]).self) { group in
-            for worker in 0..<workers {
-                let slice = Array(
-                    entries[min(entries.count, worker * chunk)..<min(entries.count, (worker + 1) * chunk)])
-                group.addTask { (worker, slice.map(checkEntry)) }
+            for (index, chunk) in chunks.enumerated() {
+                group.addTask { (index, chunk.map(checkEntry)) }
             }
-            var parts = [[CheckedEntry]](repeating: [], count: workers)
-            for await (worker, checked) in group { parts[worker] = checked }
+            var parts = [[CheckedEntry]](repeating: [], count: chunks.count)
+            for await (index, checked) in group { parts[index] = checked }
             return parts.flatMap { $0 }
         }
     }
