@@ -22,11 +22,11 @@ struct VerifiedIssuerTests {
 
     func issue(
         subject: DistinguishedName, key: P256.Signing.PrivateKey, issuer: DistinguishedName,
-        issuerKey: P256.Signing.PrivateKey, _ extensions: [Certificate.Extension]
+        issuerKey: P256.Signing.PrivateKey, _ extensions: [Certificate.Extension], notAfter: Date? = nil
     ) throws -> ParsedCertificate {
         let certificate = try Certificate(
-            version: .v3, serialNumber: .init(), publicKey: .init(key.publicKey), notValidBefore: time - 86_400,
-            notValidAfter: time + 86_400 * 365, issuer: issuer, subject: subject,
+            version: .v3, serialNumber: .init(), publicKey: .init(key.publicKey), notValidBefore: time - 86_400 * 30,
+            notValidAfter: notAfter ?? time + 86_400 * 365, issuer: issuer, subject: subject,
             signatureAlgorithm: .ecdsaWithSHA256, extensions: try Certificate.Extensions(extensions),
             issuerPrivateKey: .init(issuerKey))
         return try ParsedCertificate(der: TestPKI.der(certificate))
@@ -45,7 +45,7 @@ struct VerifiedIssuerTests {
             ca(pathLength: pathLength, extra: extra))
     }
 
-    func intermediate() throws -> ParsedCertificate {
+    func intermediate(notAfter: Date? = nil) throws -> ParsedCertificate {
         try issue(
             subject: intermediateName, key: intermediateKey, issuer: rootName, issuerKey: rootKey,
             ca(
@@ -53,7 +53,7 @@ struct VerifiedIssuerTests {
                 extra: [
                     Certificate.Extension(
                         SubjectKeyIdentifier(hash: .init(intermediateKey.publicKey)), critical: false)
-                ]))
+                ]), notAfter: notAfter)
     }
 
     func leaf(
@@ -149,6 +149,20 @@ struct VerifiedIssuerTests {
         #expect(outcome.promoted.reasons.map(\.code) == [.untrusted])
     }
 
+    @Test("an expired intermediate is not promoted: its leaves are untrusted, as on the full path")
+    func expiredIntermediate() throws {
+        let root = try root()
+        let expired = try intermediate(notAfter: time - 86_400)
+        let validator = CertificateValidator(trustAnchors: [root.der])
+        let promoted = validator.promotingVerifiedCAs([expired], at: time)
+        #expect(promoted.verifiedIssuers.isEmpty)
+        #expect(promoted.trustAnchors == validator.trustAnchors)
+        let outcome = try verdicts(leaf(), root: root, intermediate: expired)
+        #expect(outcome.shortcut == nil)
+        #expect(outcome.full.reasons.map(\.code) == [.untrusted])
+        #expect(outcome.promoted.reasons.map(\.code) == [.untrusted])
+    }
+
     @Test("name constraints above the intermediate keep every leaf on OpenSSL's full path")
     func nameConstrainedRoot() throws {
         let constraints = try Certificate.Extension(
@@ -181,5 +195,45 @@ struct VerifiedIssuerTests {
         #expect(parsed.signatureDigest == x509.signatureDigest)
         #expect(parsed.subject == x509.subjectRFC4514)
         #expect(parsed.issuer == x509.issuerRFC4514)
+    }
+
+    /// Every PKITS end-entity certificate, checked as export checks it (its
+    /// CAs promoted first) and by OpenSSL's full path with all CAs at hand:
+    /// the same untrusted-or-not verdict for each, and the signature-only path
+    /// taken for many.
+    @Test(
+        "NIST PKITS: promoted intermediates and the signature-only check agree with the full path for every leaf",
+        .enabled(if: PKITSDirectory.isAvailable, "\(PKITSDirectory.unavailableReason)"))
+    func pkitsAgreement() throws {
+        let folder = try PKITSDirectory.require().data + "/certs"
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".crt") }.sorted()
+        var parsed: [(name: String, certificate: ParsedCertificate)] = []
+        for name in names {
+            let der = try Array(Data(contentsOf: URL(fileURLWithPath: folder + "/" + name)))
+            if let certificate = try? ParsedCertificate(der: der) { parsed.append((name, certificate)) }
+        }
+        let anchor = try #require(parsed.first { $0.name == "TrustAnchorRootCertificate.crt" }).certificate
+        let authorities = parsed.filter { $0.certificate.isCA && $0.name != "TrustAnchorRootCertificate.crt" }
+            .map(\.certificate)
+        let leaves = parsed.filter { !$0.certificate.isCA }
+        // Inside every PKITS certificate's validity except the deliberately expired and not-yet-valid ones.
+        let time = Date(timeIntervalSince1970: 1_704_067_200)  // 2024-01-01
+        let validator = CertificateValidator(trustAnchors: [anchor.der])
+        let promoted = validator.promotingVerifiedCAs(authorities, at: time)
+        #expect(!promoted.verifiedIssuers.isEmpty)
+        var disagreements: [String] = []
+        var settledBySignature = 0
+        for (name, leaf) in leaves {
+            let full = validator.validate(leaf, purpose: .verify, address: nil, intermediates: authorities, at: time)
+            let fast = promoted.validate(leaf, purpose: .verify, address: nil, intermediates: authorities, at: time)
+            if promoted.pathThroughVerifiedIssuer(leaf) != nil { settledBySignature += 1 }
+            let untrusted = { (result: ValidationResult) in result.reasons.contains { $0.code == .untrusted } }
+            if untrusted(full) != untrusted(fast) {
+                disagreements.append("\(name): full \(full.reasons), promoted \(fast.reasons)")
+            }
+        }
+        #expect(leaves.count > 200)
+        #expect(disagreements.isEmpty, "\(disagreements.joined(separator: "\n"))")
+        #expect(settledBySignature > 50, "only \(settledBySignature) leaves took the signature-only check")
     }
 }

@@ -16,9 +16,10 @@ extension CertificateValidator {
     /// intermediate once instead of once per leaf. The verdicts are the same as
     /// with the full path at that instant; use the result only for that instant.
     /// An authority is promoted only when nothing on its path could refuse a
-    /// certificate below it that the authority alone would accept: no name or
-    /// policy constraints, room in every pathLenConstraint
-    /// (``TrustStore/issuerPathLength(of:intermediates:at:)``).
+    /// certificate below it that the authority alone would accept: its own
+    /// validity at `time`, no name or policy constraints, and for an
+    /// `X509_verify_cert` anchor, no pathLenConstraint above it tighter than its
+    /// own (``TrustStore/issuerPath(of:intermediates:at:)``).
     ///
     /// A leaf issued directly by such an authority is then checked by its
     /// signature alone (swift-crypto), where the path OpenSSL would build is
@@ -30,15 +31,14 @@ extension CertificateValidator {
         var issuers: [VerifiedIssuer] = []
         for authority in authorities where authority.isCA {
             // Each one's whole path to a configured anchor, so its constraints are all seen.
-            guard let x509 = authority.x509,
-                let length = trustStore.issuerPathLength(of: x509, intermediates: pool, at: time)
+            guard let x509 = authority.x509, let path = trustStore.issuerPath(of: x509, intermediates: pool, at: time)
             else { continue }
-            promoted.append(authority.der)
-            if Self.maySignAlone(authority) {
-                issuers.append(VerifiedIssuer(certificate: authority, pathLength: length))
+            if path.mayAnchor { promoted.append(authority.der) }
+            if path.maySignLeaves && Self.maySignAlone(authority) {
+                issuers.append(VerifiedIssuer(certificate: authority, pathLength: path.length))
             }
         }
-        guard !promoted.isEmpty else { return self }
+        guard !promoted.isEmpty || !issuers.isEmpty else { return self }
         return CertificateValidator(
             trustAnchors: trustAnchors + promoted, policy: policy, verifiedIssuers: verifiedIssuers + issuers)
     }

@@ -64,30 +64,32 @@ final class TrustStore: @unchecked Sendable {
         }
     }
 
-    /// For a CA certificate: the length of its verified path (as in
-    /// ``verify(leaf:intermediates:at:)``) when that path also holds with the
-    /// CA as one more intermediate below it, so that the CA may stand in for
-    /// its path as an anchor: no certificate on the path carries name or policy
-    /// constraints (RFC 5280 §6.1.3 (b), §6.1.4 (g)–(i)), and every
-    /// pathLenConstraint above it leaves room for it (§6.1.4 (l), (m)).
-    /// `nil` otherwise.
-    func issuerPathLength(of authority: X509Ref, intermediates: [X509Ref], at time: Date) -> Int? {
-        evaluate(leaf: authority, intermediates: intermediates, at: time) { outcome -> Int? in
+    /// For a CA certificate: what its verified path (as in
+    /// ``verify(leaf:intermediates:at:)``, but with the CA's own validity
+    /// dates judged too) allows below it, or `nil` when the path fails or
+    /// carries name or policy constraints (RFC 5280 §6.1.3 (b), §6.1.4
+    /// (g)–(i)), which apply to everything below.
+    func issuerPath(of authority: X509Ref, intermediates: [X509Ref], at time: Date) -> IssuerPath? {
+        evaluate(leaf: authority, intermediates: intermediates, at: time, judgingLeafValidity: true) {
+            outcome -> IssuerPath? in
             guard case .verified(let context) = outcome, let chain = X509_STORE_CTX_get0_chain(context) else {
                 return nil
             }
             let count = Int(copenssl_sk_X509_num(chain))
+            var room: Int?
             for index in 0..<count {
                 guard let certificate = copenssl_sk_X509_value(chain, Int32(index)) else { return nil }
                 for nid in [NID_name_constraints, NID_policy_constraints, NID_policy_mappings, NID_inhibit_any_policy]
                 where X509_get_ext_by_NID(certificate, nid, -1) >= 0 {
                     return nil
                 }
-                // Below the certificate at `index`: `index` intermediates, the authority included.
-                let limit = X509_get_pathlen(certificate)
-                if index > 0 && limit >= 0 && index > limit { return nil }
+                // Below the certificate at `index`: `index` intermediates, the authority
+                // included (self-issued ones too, which RFC 5280 would not count: stricter).
+                let limit = Int(X509_get_pathlen(certificate))
+                if index > 0 && limit >= 0 { room = min(room ?? .max, limit - index) }
             }
-            return count
+            let own = Int(X509_get_pathlen(authority.pointer))
+            return IssuerPath(length: count, room: room, ownLimit: own >= 0 ? own : nil)
         }
     }
 
@@ -101,7 +103,8 @@ final class TrustStore: @unchecked Sendable {
 
     /// Runs `X509_verify_cert` on `leaf` and hands the context and its outcome to `body`.
     private func evaluate<T>(
-        leaf: X509Ref, intermediates: [X509Ref], at time: Date, _ body: (Outcome) -> T
+        leaf: X509Ref, intermediates: [X509Ref], at time: Date, judgingLeafValidity: Bool = false,
+        _ body: (Outcome) -> T
     ) -> T {
         guard let context = X509_STORE_CTX_new() else { return body(.notStarted("out of memory")) }
         defer { X509_STORE_CTX_free(context) }
@@ -116,7 +119,7 @@ final class TrustStore: @unchecked Sendable {
             let parameters = X509_STORE_CTX_get0_param(context)
             X509_VERIFY_PARAM_set_time(parameters, time_t(time.timeIntervalSince1970.rounded(.down)))
             X509_VERIFY_PARAM_set_flags(parameters, UInt(X509_V_FLAG_PARTIAL_CHAIN))
-            X509_STORE_CTX_set_verify_cb(context, ignoreLeafValidity)
+            if !judgingLeafValidity { X509_STORE_CTX_set_verify_cb(context, ignoreLeafValidity) }
             return body(X509_verify_cert(context) == 1 ? .verified(context) : .failed(context))
         }
     }
@@ -132,6 +135,29 @@ final class TrustStore: @unchecked Sendable {
             reason += " (for \(certificate.subjectRFC4514), issued by \(certificate.issuerRFC4514))"
         }
         return (code, reason, Int(X509_STORE_CTX_get_error_depth(context)))
+    }
+}
+
+/// A CA certificate's verified path, as far as the certificates below it are concerned.
+struct IssuerPath: Sendable {
+    /// Certificates from the CA to the anchor.
+    let length: Int
+    /// How many more intermediates the pathLenConstraints above the CA allow
+    /// below it (RFC 5280 §6.1.4 (l), (m)); `nil` for no limit; negative when
+    /// the CA itself may not issue at all.
+    let room: Int?
+    /// The CA's own pathLenConstraint, `nil` without one.
+    let ownLimit: Int?
+
+    /// The CA may sign end-entity certificates that its path then accepts.
+    var maySignLeaves: Bool { (room ?? 0) >= 0 }
+
+    /// The CA may stand in for its path as an `X509_verify_cert` anchor: the
+    /// limit OpenSSL will apply from it (its own) is no looser than its path's.
+    var mayAnchor: Bool {
+        guard let room else { return true }
+        guard let ownLimit else { return false }
+        return room >= 0 && ownLimit <= room
     }
 }
 
