@@ -56,7 +56,8 @@ public struct ParsedCertificate: Sendable {
     public init(der: [UInt8]) throws {
         let certificate: Certificate
         var swiftModel = false
-        if let modelled = try? Certificate(derEncoded: der), let facts = SwiftFacts(modelled) {
+        let modelled = try? Certificate(derEncoded: der)
+        if let modelled, let facts = SwiftFacts(modelled) {
             certificate = modelled
             self.key = facts.key
             self.signatureDigest = facts.digest
@@ -69,7 +70,7 @@ public struct ParsedCertificate: Sendable {
             }
             do {
                 // Well formed, but with a key or signature algorithm swift-certificates does not model.
-                certificate = try (try? Certificate(derEncoded: der)) ?? StandIn.certificate(standingIn: der)
+                certificate = try modelled ?? StandIn.certificate(standingIn: der)
             } catch {
                 throw CertificateParseError(reason: "not an X.509 certificate: \(error)")
             }
