@@ -35,35 +35,4 @@ static inline unsigned long copenssl_xn_flag_rfc2253(void) { return XN_FLAG_RFC2
 // PKCS12_parse and d2i_PKCS12, for reading a PKCS#12 file (PKCS12File.swift).
 #include <openssl/pkcs12.h>
 
-// For the DER of a certificate's Extensions SEQUENCE (RFC 5280 §4.1): 1 when
-// every extension OpenSSL has a method for decodes with it, and every critical
-// extension is one OpenSSL supports (X509_supported_extension) -- the
-// conditions under which its certificate cache would set neither
-// EXFLAG_INVALID nor EXFLAG_CRITICAL; 0 otherwise. Reads no key.
-static inline int copenssl_extensions_acceptable(const unsigned char *der, long length) {
-    const unsigned char *cursor = der;
-    STACK_OF(X509_EXTENSION) *extensions = d2i_X509_EXTENSIONS(NULL, &cursor, length);
-    if (extensions == NULL) return 0;
-    int ok = cursor == der + length;
-    for (int i = 0; ok && i < sk_X509_EXTENSION_num(extensions); i++) {
-        X509_EXTENSION *extension = sk_X509_EXTENSION_value(extensions, i);
-        if (X509_EXTENSION_get_critical(extension) && !X509_supported_extension(extension)) {
-            ok = 0;
-            break;
-        }
-        const X509V3_EXT_METHOD *method = X509V3_EXT_get(extension);
-        if (method == NULL) continue;
-        void *value = X509V3_EXT_d2i(extension);
-        if (value == NULL) {
-            ok = 0;
-        } else if (method->it != NULL) {
-            ASN1_item_free(value, ASN1_ITEM_ptr(method->it));
-        } else if (method->ext_free != NULL) {
-            method->ext_free(value);
-        }
-    }
-    sk_X509_EXTENSION_pop_free(extensions, X509_EXTENSION_free);
-    return ok;
-}
-
 #endif

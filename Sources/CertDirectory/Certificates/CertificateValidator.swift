@@ -15,17 +15,17 @@ public struct CertificateValidator: Sendable {
     let trustStore: TrustStore
     /// CA certificates whose own path OpenSSL verified, which leaves may chain
     /// to through a signature check alone (see `promotingVerifiedCAs`).
-    let verifiedIssuers: [VerifiedIssuer]
+    let verifiedIssuers: VerifiedIssuers
 
     /// - Parameters:
     ///   - trustAnchors: DER certificates trusted as path ends; usually root
     ///     CAs, but any CA certificate may be an anchor.
     ///   - policy: Strength floor and address rules.
     public init(trustAnchors: [[UInt8]], policy: ValidationPolicy = .init()) {
-        self.init(trustAnchors: trustAnchors, policy: policy, verifiedIssuers: [])
+        self.init(trustAnchors: trustAnchors, policy: policy, verifiedIssuers: .none)
     }
 
-    init(trustAnchors: [[UInt8]], policy: ValidationPolicy, verifiedIssuers: [VerifiedIssuer]) {
+    init(trustAnchors: [[UInt8]], policy: ValidationPolicy, verifiedIssuers: VerifiedIssuers) {
         self.policy = policy
         self.trustAnchors = trustAnchors
         self.trustStore = TrustStore(anchors: trustAnchors)
@@ -57,7 +57,7 @@ public struct CertificateValidator: Sendable {
         checkValidity(certificate, at: time, &result)
         checkKeyUsage(certificate, purpose: purpose, &result)
         checkStrength(certificate, purpose: purpose, &result)
-        if let length = pathThroughVerifiedIssuer(certificate) {
+        if let length = pathThroughVerifiedIssuer(certificate, intermediates: intermediates) {
             result.pathLength = length
         } else {
             checkPath(certificate, intermediates: intermediates.compactMap(\.x509), at: time, &result)

@@ -42,13 +42,14 @@ struct SwiftFacts {
 }
 
 /// The parts of the signed TBSCertificate (RFC 5280 §4.1) read as bytes:
-/// the names, for OpenSSL to print, the extensions, and whether the inner
+/// the names, for OpenSSL to print, where the key's algorithm is named, and whether the inner
 /// signature algorithm equals the outer one.
 struct SignedFields {
     let issuer: ArraySlice<UInt8>
     let subject: ArraySlice<UInt8>
-    /// The Extensions SEQUENCE inside `[3]` (§4.1.2.9); `nil` without one.
-    let extensions: ArraySlice<UInt8>?
+    /// Where, in the certificate's DER, the content octets of the subject
+    /// public key's algorithm OID lie (§4.1.2.7).
+    let keyAlgorithmOID: Range<Int>?
     /// RFC 5280 §4.1.1.2: signatureAlgorithm MUST equal TBSCertificate.signature
     /// (OpenSSL refuses a mismatch); compared byte for byte.
     let algorithmsAgree: Bool
@@ -66,13 +67,15 @@ struct SignedFields {
         guard fields.count >= 5 else { throw ASN1Error.invalidASN1Object(reason: "TBSCertificate too short") }
         issuer = fields[2].encodedBytes
         subject = fields[4].encodedBytes
-        let extensionsTag = ASN1Identifier(tagWithNumber: 3, tagClass: .contextSpecific)
-        if let wrapper = fields.dropFirst(5).first(where: { $0.identifier == extensionsTag }),
-            case .constructed(let inner) = wrapper.content, let sequence = inner.first(where: { _ in true })
+        // subjectPublicKeyInfo: SEQUENCE { AlgorithmIdentifier SEQUENCE { OID, ... }, BIT STRING }.
+        if fields.count > 5, case .constructed(let keyInfo) = fields[5].content,
+            let algorithm = keyInfo.first(where: { _ in true }), case .constructed(let parts) = algorithm.content,
+            let oid = parts.first(where: { _ in true }), oid.identifier == .objectIdentifier,
+            case .primitive(let content) = oid.content, !content.isEmpty
         {
-            extensions = sequence.encodedBytes
+            keyAlgorithmOID = content.startIndex..<content.endIndex
         } else {
-            extensions = nil
+            keyAlgorithmOID = nil
         }
         // The outer AlgorithmIdentifier follows the TBSCertificate in `der`
         // (swift-certificates' slices keep the indices of the parsed array).

@@ -41,8 +41,9 @@ public struct ParsedCertificate: Sendable {
     /// the outer one (RFC 5280 §4.1.1.2): swift-crypto can then check signatures
     /// by this certificate's key and on this certificate.
     let verifiableInSwift: Bool
-    /// The DER Extensions SEQUENCE, for checks that need no key (`nil` without one).
-    let extensionsDER: ArraySlice<UInt8>?
+    /// Where the content octets of the subject public key's algorithm OID lie
+    /// in ``der`` (for OpenSSL's keyless view, `X509Ref.keyless(_:keyAlgorithmOID:)`).
+    let keyAlgorithmOID: Range<Int>?
     private let openSSL: LazyX509
 
     /// The OpenSSL view, parsed on first use; `nil` when OpenSSL cannot read
@@ -88,7 +89,7 @@ public struct ParsedCertificate: Sendable {
         let serialBytes = certificate.serialNumber.bytes.drop { $0 == 0 }
         self.serial = serialBytes.isEmpty ? "0" : serialBytes.hexString
         self.verifiableInSwift = swiftModel && fields?.algorithmsAgree == true
-        self.extensionsDER = fields?.extensions
+        self.keyAlgorithmOID = fields?.keyAlgorithmOID
     }
 
     /// True when basicConstraints says cA (RFC 5280 §4.2.1.9).

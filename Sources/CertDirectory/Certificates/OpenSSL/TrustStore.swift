@@ -68,7 +68,7 @@ final class TrustStore: @unchecked Sendable {
     /// ``verify(leaf:intermediates:at:)``, but with the CA's own validity
     /// dates judged too) allows below it, or `nil` when the path fails or
     /// carries name or policy constraints (RFC 5280 §6.1.3 (b), §6.1.4
-    /// (g)–(i)), which apply to everything below.
+    /// (g)–(i)) or RFC 3779 resources, which apply to everything below.
     func issuerPath(of authority: X509Ref, intermediates: [X509Ref], at time: Date) -> IssuerPath? {
         evaluate(leaf: authority, intermediates: intermediates, at: time, judgingLeafValidity: true) {
             outcome -> IssuerPath? in
@@ -79,8 +79,10 @@ final class TrustStore: @unchecked Sendable {
             var room: Int?
             for index in 0..<count {
                 guard let certificate = copenssl_sk_X509_value(chain, Int32(index)) else { return nil }
-                for nid in [NID_name_constraints, NID_policy_constraints, NID_policy_mappings, NID_inhibit_any_policy]
-                where X509_get_ext_by_NID(certificate, nid, -1) >= 0 {
+                for nid in [
+                    NID_name_constraints, NID_policy_constraints, NID_policy_mappings, NID_inhibit_any_policy,
+                    NID_sbgp_ipAddrBlock, NID_sbgp_autonomousSysNum,
+                ] where X509_get_ext_by_NID(certificate, nid, -1) >= 0 {
                     return nil
                 }
                 // Below the certificate at `index`: `index` intermediates, the authority
@@ -88,8 +90,7 @@ final class TrustStore: @unchecked Sendable {
                 let limit = Int(X509_get_pathlen(certificate))
                 if index > 0 && limit >= 0 { room = min(room ?? .max, limit - index) }
             }
-            let own = Int(X509_get_pathlen(authority.pointer))
-            return IssuerPath(length: count, room: room, ownLimit: own >= 0 ? own : nil)
+            return IssuerPath(length: count, room: room)
         }
     }
 
@@ -146,19 +147,9 @@ struct IssuerPath: Sendable {
     /// below it (RFC 5280 §6.1.4 (l), (m)); `nil` for no limit; negative when
     /// the CA itself may not issue at all.
     let room: Int?
-    /// The CA's own pathLenConstraint, `nil` without one.
-    let ownLimit: Int?
 
     /// The CA may sign end-entity certificates that its path then accepts.
     var maySignLeaves: Bool { (room ?? 0) >= 0 }
-
-    /// The CA may stand in for its path as an `X509_verify_cert` anchor: the
-    /// limit OpenSSL will apply from it (its own) is no looser than its path's.
-    var mayAnchor: Bool {
-        guard let room else { return true }
-        guard let ownLimit else { return false }
-        return room >= 0 && ownLimit <= room
-    }
 }
 
 /// Accepts a leaf that is only outside its validity period; everything else

@@ -48,24 +48,3 @@ extension X509Ref {
         return rfc4514(name)
     }
 }
-
-extension X509Ref {
-    /// True when OpenSSL would find nothing wrong with these extensions (the
-    /// DER Extensions SEQUENCE of a certificate): each one it knows decodes,
-    /// and each critical one is among those it supports (RFC 5280 §4.2).
-    /// `X509_verify_cert` refuses a certificate otherwise, so a check that
-    /// skips it must ask this first.
-    static func extensionsAcceptable(_ der: ArraySlice<UInt8>) -> Bool {
-        let ok =
-            der.withContiguousStorageIfAvailable { buffer in
-                guard let base = buffer.baseAddress else { return false }
-                return copenssl_extensions_acceptable(base, buffer.count) == 1
-            }
-            ?? Array(der).withUnsafeBufferPointer { buffer in
-                guard let base = buffer.baseAddress else { return false }
-                return copenssl_extensions_acceptable(base, buffer.count) == 1
-            }
-        if !ok { OpenSSLErrorQueue.clear() }
-        return ok
-    }
-}
