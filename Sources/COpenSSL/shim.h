@@ -35,4 +35,65 @@ static inline unsigned long copenssl_xn_flag_rfc2253(void) { return XN_FLAG_RFC2
 // PKCS12_parse and d2i_PKCS12, for reading a PKCS#12 file (PKCS12File.swift).
 #include <openssl/pkcs12.h>
 
+// One DER value read with d2i, which must use exactly `length` bytes.
+#define COPENSSL_D2I_EXACT(type, d2i, der, length) ({ \
+    const unsigned char *cursor_ = (der); \
+    type *value_ = d2i(NULL, &cursor_, (length)); \
+    if (value_ != NULL && cursor_ != (der) + (length)) { type##_free(value_); value_ = NULL; } \
+    value_; })
+
+// A certificate object with everything a leaf's path checks read except the key
+// and the signature value: version (0-2), the signature AlgorithmIdentifier
+// (set as both the inner and the outer one), issuer and subject Names, the two
+// Times, and the Extensions SEQUENCE (NULL for none), each as DER. OpenSSL
+// 3.0's d2i_X509 spends most of its time decoding the key through provider
+// decoders; this reads the rest with OpenSSL's own parsers. NULL when a part
+// does not parse.
+static inline X509 *copenssl_keyless_certificate(
+    long version, const unsigned char *algorithm, long algorithm_length, const unsigned char *issuer,
+    long issuer_length, const unsigned char *not_before, long not_before_length, const unsigned char *not_after,
+    long not_after_length, const unsigned char *subject, long subject_length, const unsigned char *extensions,
+    long extensions_length) {
+    X509 *certificate = X509_new();
+    if (certificate == NULL) return NULL;
+    int ok = X509_set_version(certificate, version);
+    X509_ALGOR *signature = COPENSSL_D2I_EXACT(X509_ALGOR, d2i_X509_ALGOR, algorithm, algorithm_length);
+    if (ok && signature != NULL) {
+        // X509 offers no setter for these two: they are its own fields, reached through the getters.
+        const X509_ALGOR *outer = NULL;
+        X509_get0_signature(NULL, &outer, certificate);
+        ok = X509_ALGOR_copy((X509_ALGOR *)X509_get0_tbs_sigalg(certificate), signature)
+            && X509_ALGOR_copy((X509_ALGOR *)outer, signature);
+    } else {
+        ok = 0;
+    }
+    X509_ALGOR_free(signature);
+    X509_NAME *name = ok ? COPENSSL_D2I_EXACT(X509_NAME, d2i_X509_NAME, issuer, issuer_length) : NULL;
+    ok = name != NULL && X509_set_issuer_name(certificate, name);
+    X509_NAME_free(name);
+    name = ok ? COPENSSL_D2I_EXACT(X509_NAME, d2i_X509_NAME, subject, subject_length) : NULL;
+    ok = name != NULL && X509_set_subject_name(certificate, name);
+    X509_NAME_free(name);
+    ASN1_TIME *time = ok ? COPENSSL_D2I_EXACT(ASN1_TIME, d2i_ASN1_TIME, not_before, not_before_length) : NULL;
+    ok = time != NULL && X509_set1_notBefore(certificate, time);
+    ASN1_TIME_free(time);
+    time = ok ? COPENSSL_D2I_EXACT(ASN1_TIME, d2i_ASN1_TIME, not_after, not_after_length) : NULL;
+    ok = time != NULL && X509_set1_notAfter(certificate, time);
+    ASN1_TIME_free(time);
+    if (ok && extensions != NULL) {
+        const unsigned char *cursor = extensions;
+        STACK_OF(X509_EXTENSION) *list = d2i_X509_EXTENSIONS(NULL, &cursor, extensions_length);
+        ok = list != NULL && cursor == extensions + extensions_length;
+        for (int i = 0; ok && i < sk_X509_EXTENSION_num(list); i++) {
+            ok = X509_add_ext(certificate, sk_X509_EXTENSION_value(list, i), -1);
+        }
+        sk_X509_EXTENSION_pop_free(list, X509_EXTENSION_free);
+    }
+    if (!ok) {
+        X509_free(certificate);
+        return NULL;
+    }
+    return certificate;
+}
+
 #endif

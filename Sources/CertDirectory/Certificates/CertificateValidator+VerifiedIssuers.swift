@@ -76,21 +76,21 @@ extension CertificateValidator {
     /// leaf passes OpenSSL's own leaf rules on its keyless view
     /// (`X509Ref.passesLeafRules`); exactly one known certificate is a possible
     /// issuer by OpenSSL's test (`X509_check_issued`), and it is verified. The
-    /// signature is then checked by swift-crypto with that issuer's key
-    /// (§6.1.3 (a)(1)), over the signed bytes, with the outer algorithm, which
-    /// equals the inner one (§4.1.1.2).
+    /// signature, a BIT STRING without unused bits, is then checked by
+    /// swift-crypto with that issuer's key (§6.1.3 (a)(1)), over the signed
+    /// bytes, with the outer algorithm, which equals the inner one (§4.1.1.2).
     /// - Parameter intermediates: The certificates at hand for this leaf;
     ///   `nil` for the authorities given to `promotingVerifiedCAs` alone.
     func pathThroughVerifiedIssuer(_ certificate: ParsedCertificate, intermediates: [ParsedCertificate]? = nil)
         -> Int?
     {
-        guard !verifiedIssuers.isEmpty, certificate.verifiableInSwift, let oid = certificate.keyAlgorithmOID else {
-            return nil
-        }
+        guard !verifiedIssuers.isEmpty, certificate.verifiableInSwift, let fields = certificate.signedFields,
+            fields.signatureWholeOctets
+        else { return nil }
         if let intermediates, !intermediates.allSatisfy({ verifiedIssuers.known.contains($0.sha256) }) {
             return nil
         }
-        guard let view = X509Ref.keyless(certificate.der, keyAlgorithmOID: oid), view.passesLeafRules else {
+        guard let view = X509Ref.keyless(certificate.der, fields: fields), view.passesLeafRules else {
             return nil
         }
         let possible = verifiedIssuers.candidates.filter { $0.x509.mayHaveIssued(view) }

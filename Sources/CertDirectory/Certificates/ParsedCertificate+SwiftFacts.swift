@@ -41,18 +41,28 @@ struct SwiftFacts {
     }
 }
 
-/// The parts of the signed TBSCertificate (RFC 5280 §4.1) read as bytes:
-/// the names, for OpenSSL to print, where the key's algorithm is named, and whether the inner
-/// signature algorithm equals the outer one.
-struct SignedFields {
+/// The parts of the signed TBSCertificate (RFC 5280 §4.1) read as bytes, as
+/// slices of the certificate's DER: the names, for OpenSSL to print, and what
+/// OpenSSL's leaf rules read (`X509Ref.keyless(_:)`); whether the inner
+/// signature algorithm equals the outer one; the signature's unused bits.
+struct SignedFields: Sendable {
+    /// The version field's value: 0 for v1, 1 for v2, 2 for v3 (§4.1.2.1).
+    let version: Int
+    /// TBSCertificate.signature (§4.1.2.3).
+    let signatureAlgorithm: ArraySlice<UInt8>
     let issuer: ArraySlice<UInt8>
+    let notBefore: ArraySlice<UInt8>
+    let notAfter: ArraySlice<UInt8>
     let subject: ArraySlice<UInt8>
-    /// Where, in the certificate's DER, the content octets of the subject
-    /// public key's algorithm OID lie (§4.1.2.7).
-    let keyAlgorithmOID: Range<Int>?
+    /// The Extensions SEQUENCE inside `[3]` (§4.1.2.9); `nil` without one.
+    let extensions: ArraySlice<UInt8>?
     /// RFC 5280 §4.1.1.2: signatureAlgorithm MUST equal TBSCertificate.signature
-    /// (OpenSSL refuses a mismatch); compared byte for byte.
+    /// (OpenSSL refuses a mismatch); compared byte for byte. Only then are the
+    /// slices known to index `der` itself and the next field read.
     let algorithmsAgree: Bool
+    /// The signature BIT STRING declares no unused bits (OpenSSL's
+    /// `ASN1_item_verify` refuses any); false when not read.
+    let signatureWholeOctets: Bool
 
     init(_ certificate: Certificate, der: [UInt8]) throws {
         let tbs = certificate.tbsCertificateBytes
@@ -60,29 +70,44 @@ struct SignedFields {
             throw ASN1Error.invalidASN1Object(reason: "TBSCertificate is not a SEQUENCE")
         }
         var fields = Array(children)
-        // An optional [0] version, then serialNumber, signature, issuer, validity, subject.
+        // An optional [0] EXPLICIT version (default v1), then serialNumber, signature, issuer, validity, subject.
         if fields.first?.identifier == ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific) {
-            fields.removeFirst()
-        }
-        guard fields.count >= 5 else { throw ASN1Error.invalidASN1Object(reason: "TBSCertificate too short") }
-        issuer = fields[2].encodedBytes
-        subject = fields[4].encodedBytes
-        // subjectPublicKeyInfo: SEQUENCE { AlgorithmIdentifier SEQUENCE { OID, ... }, BIT STRING }.
-        if fields.count > 5, case .constructed(let keyInfo) = fields[5].content,
-            let algorithm = keyInfo.first(where: { _ in true }), case .constructed(let parts) = algorithm.content,
-            let oid = parts.first(where: { _ in true }), oid.identifier == .objectIdentifier,
-            case .primitive(let content) = oid.content, !content.isEmpty
-        {
-            keyAlgorithmOID = content.startIndex..<content.endIndex
+            guard case .constructed(let wrapped) = fields.removeFirst().content,
+                let number = wrapped.first(where: { _ in true })
+            else { throw ASN1Error.invalidASN1Object(reason: "version is not an INTEGER") }
+            version = try Int(derEncoded: number)
         } else {
-            keyAlgorithmOID = nil
+            version = 0
         }
-        // The outer AlgorithmIdentifier follows the TBSCertificate in `der`
-        // (swift-certificates' slices keep the indices of the parsed array).
-        let inner = fields[1].encodedBytes
+        guard fields.count >= 6, case .constructed(let validity) = fields[3].content else {
+            throw ASN1Error.invalidASN1Object(reason: "TBSCertificate too short")
+        }
+        let times = Array(validity)
+        guard times.count == 2 else { throw ASN1Error.invalidASN1Object(reason: "Validity is not two Times") }
+        signatureAlgorithm = fields[1].encodedBytes
+        issuer = fields[2].encodedBytes
+        notBefore = times[0].encodedBytes
+        notAfter = times[1].encodedBytes
+        subject = fields[4].encodedBytes
+        let extensionsTag = ASN1Identifier(tagWithNumber: 3, tagClass: .contextSpecific)
+        if let wrapper = fields.dropFirst(6).first(where: { $0.identifier == extensionsTag }),
+            case .constructed(let inner) = wrapper.content, let sequence = inner.first(where: { _ in true })
+        {
+            extensions = sequence.encodedBytes
+        } else {
+            extensions = nil
+        }
+        // The outer AlgorithmIdentifier and the signature follow the TBSCertificate
+        // in `der` (swift-certificates' slices keep the indices of the parsed array).
+        let inner = signatureAlgorithm
         let start = tbs.endIndex
         algorithmsAgree =
             start + inner.count <= der.count && der[tbs.startIndex..<start].elementsEqual(tbs)
             && der[start..<start + inner.count].elementsEqual(inner)
+        if algorithmsAgree, let bits = try? ASN1BitString(derEncoded: DER.parse(der[(start + inner.count)...])) {
+            signatureWholeOctets = bits.paddingBits == 0
+        } else {
+            signatureWholeOctets = false
+        }
     }
 }

@@ -23,11 +23,10 @@ public struct ParsedCertificate: Sendable {
     /// Subject and issuer as RFC 4514 strings, printed by OpenSSL on each use
     /// (`X509_NAME_print_ex(3)`, `XN_FLAG_RFC2253`): about 12 µs each, which a
     /// bulk export in a format without names need not spend.
-    public var subject: String { subjectDER.map(X509Ref.rfc4514(nameDER:)) ?? "" }
+    public var subject: String { signedFields.map { X509Ref.rfc4514(nameDER: $0.subject) } ?? "" }
     public var issuer: String { issuerDER.map(X509Ref.rfc4514(nameDER:)) ?? "" }
-    /// The DER Names (RFC 5280 §4.1.2.4, §4.1.2.6) as found; `nil` if unreadable.
-    let subjectDER: ArraySlice<UInt8>?
-    let issuerDER: ArraySlice<UInt8>?
+    /// The issuer Name (RFC 5280 §4.1.2.4) as found; `nil` if unreadable.
+    var issuerDER: ArraySlice<UInt8>? { signedFields?.issuer }
     /// The serial number as lowercase hex, without leading zero bytes.
     public let serial: String
     public var notBefore: Date { certificate.notValidBefore }
@@ -41,9 +40,8 @@ public struct ParsedCertificate: Sendable {
     /// the outer one (RFC 5280 §4.1.1.2): swift-crypto can then check signatures
     /// by this certificate's key and on this certificate.
     let verifiableInSwift: Bool
-    /// Where the content octets of the subject public key's algorithm OID lie
-    /// in ``der`` (for OpenSSL's keyless view, `X509Ref.keyless(_:keyAlgorithmOID:)`).
-    let keyAlgorithmOID: Range<Int>?
+    /// The signed fields as slices of ``der``; `nil` if unreadable.
+    let signedFields: SignedFields?
     private let openSSL: LazyX509
 
     /// The OpenSSL view, parsed on first use; `nil` when OpenSSL cannot read
@@ -84,12 +82,10 @@ public struct ParsedCertificate: Sendable {
         self.der = der
         self.certificate = certificate
         self.sha256 = SHA256.hash(data: der).hexString
-        self.subjectDER = fields?.subject
-        self.issuerDER = fields?.issuer
+        self.signedFields = fields
         let serialBytes = certificate.serialNumber.bytes.drop { $0 == 0 }
         self.serial = serialBytes.isEmpty ? "0" : serialBytes.hexString
         self.verifiableInSwift = swiftModel && fields?.algorithmsAgree == true
-        self.keyAlgorithmOID = fields?.keyAlgorithmOID
     }
 
     /// True when basicConstraints says cA (RFC 5280 §4.2.1.9).

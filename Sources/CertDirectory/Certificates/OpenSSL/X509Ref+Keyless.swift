@@ -3,24 +3,32 @@ internal import COpenSSL
 /// OpenSSL's view of a certificate without its key, for the rules path
 /// validation applies to a leaf besides its signature.
 ///
-/// `d2i_X509(3)` costs about 180 µs in OpenSSL 3.0, nearly all of it decoding
-/// the public key; with the key's algorithm OID replaced by an unknown one of
-/// the same length (so every length stays valid), the parse costs about 35 µs
-/// and still yields OpenSSL's own reading of everything else: names, dates,
-/// extensions and their flags, the signature's encoding. Never used to verify
-/// a signature or to read the key.
+/// `d2i_X509(3)` costs about 180 µs in OpenSSL 3.0, nearly all of it in the
+/// provider decoders for the public key, which it tries for any key (even one
+/// of an unknown algorithm: about 30 µs, under locks shared by all threads). A
+/// certificate object built from the other signed fields with OpenSSL's own
+/// parsers (`copenssl_keyless_certificate`) still gives OpenSSL's reading of
+/// them: names, dates, extensions and their flags. Never used to verify a
+/// signature or to read the key.
 extension X509Ref {
-    /// The keyless view of `der`; `nil` when OpenSSL cannot read the rest.
-    /// - Parameter range: The content octets of the subjectPublicKeyInfo
-    ///   algorithm OID within `der`.
-    static func keyless(_ der: [UInt8], keyAlgorithmOID range: Range<Int>) -> X509Ref? {
-        guard range.lowerBound >= 0, range.upperBound <= der.count, !range.isEmpty else { return nil }
-        var copy = der
-        // 1.2.127.127…: an OID no OpenSSL provider knows, encoded in the same number of octets.
-        for index in range { copy[index] = index == range.lowerBound ? 0x2a : 0x7f }
-        let view = X509Ref(der: copy)
-        OpenSSLErrorQueue.clear()  // the unknown key algorithm leaves its error behind
-        return view
+    /// The keyless view of a certificate whose fields are slices of `der`;
+    /// `nil` when OpenSSL cannot read one of them.
+    static func keyless(_ der: [UInt8], fields: SignedFields) -> X509Ref? {
+        let parts = [
+            fields.signatureAlgorithm, fields.issuer, fields.notBefore, fields.notAfter, fields.subject,
+            fields.extensions ?? [],
+        ]
+        guard parts.allSatisfy({ $0.startIndex >= 0 && $0.endIndex <= der.count }) else { return nil }
+        let view = der.withUnsafeBufferPointer { buffer -> OpaquePointer? in
+            guard let base = buffer.baseAddress else { return nil }
+            func at(_ part: ArraySlice<UInt8>) -> UnsafePointer<UInt8> { base + part.startIndex }
+            return copenssl_keyless_certificate(
+                fields.version, at(parts[0]), parts[0].count, at(parts[1]), parts[1].count, at(parts[2]),
+                parts[2].count, at(parts[3]), parts[3].count, at(parts[4]), parts[4].count,
+                fields.extensions == nil ? nil : at(parts[5]), parts[5].count)
+        }
+        defer { OpenSSLErrorQueue.clear() }
+        return view.map { X509Ref(owning: $0) }
     }
 
     /// The checks `X509_verify_cert` makes on a leaf apart from its signature,
@@ -28,18 +36,15 @@ extension X509Ref {
     /// as OpenSSL's own flags and parsers give them: no extension OpenSSL finds
     /// invalid or critical and unsupported, not a proxy certificate, not
     /// self-issued or self-signed by OpenSSL's name comparison (RFC 5280 §6.1,
-    /// §4.2), both dates in a form OpenSSL can compare (§4.1.2.5), no unused
-    /// bits in the signature BIT STRING, and no RFC 3779 resources (checked
-    /// along the whole path).
+    /// §4.2), both dates in a form OpenSSL can compare (§4.1.2.5), and no RFC
+    /// 3779 resources (checked along the whole path). The signature's encoding
+    /// is checked apart (`SignedFields.signatureWholeOctets`).
     var passesLeafRules: Bool {
         let refused = UInt32(EXFLAG_INVALID | EXFLAG_CRITICAL | EXFLAG_PROXY | EXFLAG_SI | EXFLAG_SS)
         guard X509_get_extension_flags(pointer) & refused == 0 else { return false }
         guard X509_cmp_time(X509_get0_notBefore(pointer), nil) != 0,
             X509_cmp_time(X509_get0_notAfter(pointer), nil) != 0
         else { return false }
-        var signature: UnsafePointer<ASN1_BIT_STRING>?
-        X509_get0_signature(&signature, nil, pointer)
-        guard let signature, signature.pointee.flags & 0x07 == 0 else { return false }
         return !carriesRFC3779Resources
     }
 
