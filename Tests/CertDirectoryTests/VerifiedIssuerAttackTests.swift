@@ -996,4 +996,165 @@ struct VerifiedIssuerAttackTests {
         _ = leaf
         expectAgreement(try verdicts(der))
     }
+
+    // MARK: Third round: candidates OpenSSL's path building takes but X509_check_issued refuses
+
+    /// The intermediate's name and key (or `key`), signed by the root, with keyUsage digitalSignature only.
+    func copyWithoutKeyCertSign(key: Signer? = nil) throws -> [UInt8] {
+        let key = key ?? intermediateKey
+        return try intermediate(
+            key: key,
+            extensions: [
+                RawDER.basicConstraints(ca: true), RawDER.digitalSignatureUsage,
+                RawDER.subjectKeyIdentifier(key.keyIdentifier),
+            ])
+    }
+
+    @Test(
+        "a copy of the intermediate without keyCertSign listed first: OpenSSL's path building takes it",
+        arguments: [true, false])
+    func copyWithoutKeyCertSignFirst(copyFirst: Bool) throws {
+        let copy = try copyWithoutKeyCertSign()
+        let good = try intermediate()
+        let outcome = try verdicts(
+            try leafTemplate().signed(by: intermediateKey), cas: copyFirst ? [copy, good] : [good, copy])
+        expectAgreement(outcome)
+    }
+
+    @Test("a trust anchor with the intermediate's name, another key and no keyCertSign", arguments: [true, false])
+    func anchorMimicWithoutKeyCertSign(selfSigned: Bool) throws {
+        let mimicKey = Signer.newP256()
+        let strangerKey = Signer.newP256()
+        let mimic = try RawCertificate(
+            issuer: selfSigned ? intermediateName : RawDER.name(RawDER.cn(RawDER.utf8("stranger"))),
+            subject: intermediateName, key: mimicKey, signer: selfSigned ? mimicKey : strangerKey,
+            extensions: [RawDER.basicConstraints(ca: true), RawDER.digitalSignatureUsage]
+        ).signed(by: selfSigned ? mimicKey : strangerKey)
+        let outcome = try verdicts(
+            leafTemplate(keyIdentifier: false).signed(by: intermediateKey), anchors: [try root, mimic])
+        expectAgreement(outcome)
+    }
+
+    @Test("a trust anchor holding the intermediate's own name and key, without keyCertSign")
+    func anchorCopyWithoutKeyCertSign() throws {
+        let outcome = try verdicts(
+            leafTemplate().signed(by: intermediateKey), anchors: [try root, try copyWithoutKeyCertSign()])
+        expectAgreement(outcome)
+    }
+
+    // MARK: Chain length
+
+    @Test("a leaf one below the longest path OpenSSL builds (verify depth 100)", arguments: [100, 101])
+    func depthLimit(levels: Int) throws {
+        var cas: [[UInt8]] = []
+        var issuer = (name: rootName, key: rootKey)
+        for level in 1...levels {
+            let key = Signer.newP256()
+            let name = RawDER.name(RawDER.cn(RawDER.utf8("attack level \(level)")))
+            cas.append(try intermediate(key: key, name: name, issuer: issuer))
+            issuer = (name, key)
+        }
+        let leaf = try leafTemplate(signer: issuer.key, issuer: issuer.name).signed(by: issuer.key)
+        let outcome = try verdicts(leaf, cas: cas)
+        expectAgreement(outcome)
+    }
+
+    // MARK: Signature encodings
+
+    @Test("an RSA signature one byte longer than the modulus (a leading zero byte added)")
+    func longRSASignature() throws {
+        let key = Signer.rsa(try _RSA.Signing.PrivateKey(keySize: .bits2048))
+        let ca = try intermediate(key: key)
+        let template = leafTemplate(signer: key)
+        let outcome = try verdicts(template.assemble(signature: [0] + (try key.sign(template.tbs))), cas: [ca])
+        expectAgreement(outcome)
+    }
+
+    @Test(
+        "P-384, P-521 and RSA issuers signing with another digest",
+        arguments: [("p384", 2), ("p384", 4), ("p521", 2), ("p521", 3), ("rsa", 12), ("rsa", 13)])
+    func otherDigests(kind: String, hash: UInt) throws {
+        var template: RawCertificate
+        let signature: [UInt8]
+        let ca: [UInt8]
+        switch kind {
+        case "p384":
+            let key = P384.Signing.PrivateKey()
+            ca = try intermediate(key: .p384(key))
+            template = leafTemplate(signer: .p384(key))
+            template.innerAlgorithm = RawDER.sequence(RawDER.oid(1, 2, 840, 10045, 4, 3, hash))
+            signature =
+                hash == 2
+                ? Array(try key.signature(for: SHA256.hash(data: template.tbs)).derRepresentation)
+                : Array(try key.signature(for: SHA512.hash(data: template.tbs)).derRepresentation)
+        case "p521":
+            let key = P521.Signing.PrivateKey()
+            ca = try intermediate(key: .p521(key))
+            template = leafTemplate(signer: .p521(key))
+            template.innerAlgorithm = RawDER.sequence(RawDER.oid(1, 2, 840, 10045, 4, 3, hash))
+            signature =
+                hash == 2
+                ? Array(try key.signature(for: SHA256.hash(data: template.tbs)).derRepresentation)
+                : Array(try key.signature(for: SHA384.hash(data: template.tbs)).derRepresentation)
+        default:
+            let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
+            ca = try intermediate(key: .rsa(key))
+            template = leafTemplate(signer: .rsa(key))
+            template.innerAlgorithm = RawDER.sequence(RawDER.oid(1, 2, 840, 113549, 1, 1, hash), RawDER.null)
+            signature =
+                hash == 12
+                ? Array(
+                    try key.signature(for: SHA384.hash(data: template.tbs), padding: .insecurePKCS1v1_5)
+                        .rawRepresentation)
+                : Array(
+                    try key.signature(for: SHA512.hash(data: template.tbs), padding: .insecurePKCS1v1_5)
+                        .rawRepresentation)
+        }
+        let outcome = try verdicts(template.assemble(signature: signature), cas: [ca])
+        expectAgreement(outcome)
+    }
+
+    @Test("a leaf signed with an algorithm of another key type than the issuer's", arguments: ["rsa", "ed25519"])
+    func foreignAlgorithm(kind: String) throws {
+        let key: Signer =
+            kind == "rsa" ? .rsa(try _RSA.Signing.PrivateKey(keySize: .bits2048)) : .ed25519(.init())
+        let ca = try intermediate(key: key)
+        var template = leafTemplate(signer: key)
+        template.innerAlgorithm = RawDER.sequence(RawDER.oid(1, 2, 840, 10045, 4, 3, 2))
+        let outcome = try verdicts(template.signed(by: key), cas: [ca])
+        expectAgreement(outcome)
+    }
+
+    // MARK: Fields the keyless view lacks
+
+    @Test("unique identifiers on the leaf", arguments: ["v2", "v3", "v1"])
+    func uniqueIdentifiers(version: String) throws {
+        var template = leafTemplate()
+        switch version {
+        case "v1": template.version = []
+        case "v2": template.version = RawDER.explicit(0, RawDER.integer(1))
+        default: break
+        }
+        if version != "v3" { template.extensions = [] }
+        // issuerUniqueID [1] and subjectUniqueID [2], IMPLICIT BIT STRINGs, after the key.
+        template.spki += RawDER.tlv(0x81, [0x00, 0x01, 0x02]) + RawDER.tlv(0x82, [0x03, 0xa0])
+        let der = try template.signed(by: intermediateKey)
+        guard (try? ParsedCertificate(der: der)) != nil else { return }
+        expectAgreement(try verdicts(der, address: .some(nil)))
+    }
+
+    @Test("an AKI with the key identifier and the issuer's issuer and serial, all matching")
+    func akiFullMatch() throws {
+        var serial: [UInt8] = []
+        let ca = try intermediate { serial = $0.serial }
+        var template = leafTemplate(keyIdentifier: false)
+        template.extensions.append(
+            RawDER.ext(
+                RawDER.oid(2, 5, 29, 35),
+                RawDER.sequence(
+                    RawDER.tlv(0x80, intermediateKey.keyIdentifier), RawDER.tlv(0xa1, RawDER.tlv(0xa4, rootName)),
+                    RawDER.tlv(0x82, Array(serial.dropFirst(2))))))
+        let outcome = try verdicts(template.signed(by: intermediateKey), cas: [ca])
+        expectAgreement(outcome)
+    }
 }
