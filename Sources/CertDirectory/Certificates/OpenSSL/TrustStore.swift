@@ -68,7 +68,8 @@ final class TrustStore: @unchecked Sendable {
     /// ``verify(leaf:intermediates:at:)``, but with the CA's own validity
     /// dates judged too) allows below it, or `nil` when the path fails or
     /// carries name or policy constraints (RFC 5280 §6.1.3 (b), §6.1.4
-    /// (g)–(i)) or RFC 3779 resources, which apply to everything below.
+    /// (g)–(i)) or RFC 3779 resources, which apply to everything below, or
+    /// when a leaf below it would exceed OpenSSL's depth limit.
     func issuerPath(of authority: X509Ref, intermediates: [X509Ref], at time: Date) -> IssuerPath? {
         evaluate(leaf: authority, intermediates: intermediates, at: time, judgingLeafValidity: true) {
             outcome -> IssuerPath? in
@@ -76,6 +77,8 @@ final class TrustStore: @unchecked Sendable {
                 return nil
             }
             let count = Int(copenssl_sk_X509_num(chain))
+            // A leaf's path is one longer; OpenSSL refuses more than depth + 2 certificates.
+            if count > Int(X509_VERIFY_PARAM_get_depth(X509_STORE_CTX_get0_param(context))) + 1 { return nil }
             var room: Int?
             for index in 0..<count {
                 guard let certificate = copenssl_sk_X509_value(chain, Int32(index)) else { return nil }

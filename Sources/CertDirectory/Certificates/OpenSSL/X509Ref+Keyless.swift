@@ -56,11 +56,13 @@ extension X509Ref {
 
     /// True when OpenSSL would take this certificate as a possible issuer of
     /// `subject` while building a path (`X509_check_issued(3)`: names, the
-    /// authority key identifier, keyCertSign, the key type against the
-    /// signature algorithm).
+    /// authority key identifier, the key type against the signature
+    /// algorithm). A certificate without keyCertSign counts too: path building
+    /// takes it (and then refuses the path), though `X509_check_issued` says
+    /// `X509_V_ERR_KEYUSAGE_NO_CERTSIGN`.
     func mayHaveIssued(_ subject: X509Ref) -> Bool {
         let result = X509_check_issued(pointer, subject.pointer)
         OpenSSLErrorQueue.clear()
-        return result == X509_V_OK
+        return result == X509_V_OK || result == X509_V_ERR_KEYUSAGE_NO_CERTSIGN
     }
 }
