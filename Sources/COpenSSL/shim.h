@@ -42,6 +42,22 @@ static inline unsigned long copenssl_xn_flag_rfc2253(void) { return XN_FLAG_RFC2
     if (value_ != NULL && cursor_ != (der) + (length)) { type##_free(value_); value_ = NULL; } \
     value_; })
 
+// Parses one DER Name or Time and hands it to `set`, which copies it; 1 on success.
+static inline int copenssl_set_name(
+    X509 *certificate, int (*set)(X509 *, const X509_NAME *), const unsigned char *der, long length) {
+    X509_NAME *name = COPENSSL_D2I_EXACT(X509_NAME, d2i_X509_NAME, der, length);
+    int ok = name != NULL && set(certificate, name);
+    X509_NAME_free(name);
+    return ok;
+}
+static inline int copenssl_set_time(
+    X509 *certificate, int (*set)(X509 *, const ASN1_TIME *), const unsigned char *der, long length) {
+    ASN1_TIME *time = COPENSSL_D2I_EXACT(ASN1_TIME, d2i_ASN1_TIME, der, length);
+    int ok = time != NULL && set(certificate, time);
+    ASN1_TIME_free(time);
+    return ok;
+}
+
 // A certificate object with everything a leaf's path checks read except the key
 // and the signature value: version (0-2), the signature AlgorithmIdentifier
 // (set as both the inner and the outer one), issuer and subject Names, the two
@@ -68,18 +84,10 @@ static inline X509 *copenssl_keyless_certificate(
         ok = 0;
     }
     X509_ALGOR_free(signature);
-    X509_NAME *name = ok ? COPENSSL_D2I_EXACT(X509_NAME, d2i_X509_NAME, issuer, issuer_length) : NULL;
-    ok = name != NULL && X509_set_issuer_name(certificate, name);
-    X509_NAME_free(name);
-    name = ok ? COPENSSL_D2I_EXACT(X509_NAME, d2i_X509_NAME, subject, subject_length) : NULL;
-    ok = name != NULL && X509_set_subject_name(certificate, name);
-    X509_NAME_free(name);
-    ASN1_TIME *time = ok ? COPENSSL_D2I_EXACT(ASN1_TIME, d2i_ASN1_TIME, not_before, not_before_length) : NULL;
-    ok = time != NULL && X509_set1_notBefore(certificate, time);
-    ASN1_TIME_free(time);
-    time = ok ? COPENSSL_D2I_EXACT(ASN1_TIME, d2i_ASN1_TIME, not_after, not_after_length) : NULL;
-    ok = time != NULL && X509_set1_notAfter(certificate, time);
-    ASN1_TIME_free(time);
+    ok = ok && copenssl_set_name(certificate, X509_set_issuer_name, issuer, issuer_length)
+        && copenssl_set_name(certificate, X509_set_subject_name, subject, subject_length)
+        && copenssl_set_time(certificate, X509_set1_notBefore, not_before, not_before_length)
+        && copenssl_set_time(certificate, X509_set1_notAfter, not_after, not_after_length);
     if (ok && extensions != NULL) {
         const unsigned char *cursor = extensions;
         STACK_OF(X509_EXTENSION) *list = d2i_X509_EXTENSIONS(NULL, &cursor, extensions_length);

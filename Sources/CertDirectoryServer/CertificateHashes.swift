@@ -35,20 +35,10 @@ struct CertificateHashes: Sendable {
         return (Array(nodes[0].encodedBytes), Array(nodes[2].encodedBytes), Array(nodes[4].encodedBytes))
     }
 
-    /// `content` wrapped as a DER SEQUENCE (X.690 §8.1.3 definite length).
+    /// `content` wrapped as a DER SEQUENCE (swift-asn1's serializer).
     static func sequence(_ content: [UInt8]) -> [UInt8] {
-        var length: [UInt8] = []
-        if content.count < 0x80 {
-            length = [UInt8(content.count)]
-        } else {
-            var n = content.count
-            var bytes: [UInt8] = []
-            while n > 0 {
-                bytes.insert(UInt8(n & 0xFF), at: 0)
-                n >>= 8
-            }
-            length = [0x80 | UInt8(bytes.count)] + bytes
-        }
-        return [0x30] + length + content
+        var serializer = DER.Serializer()
+        serializer.appendConstructedNode(identifier: .sequence) { $0.serializeRawBytes(content) }
+        return serializer.serializedBytes
     }
 }

@@ -91,16 +91,35 @@ enum ProcessRunner {
         let errors = folder.appendingPathComponent("stderr").path
         try (stdin ?? Data()).write(to: URL(fileURLWithPath: input))
 
+        let pid = try spawn(
+            executable.path, arguments, environment: environment ?? ProcessInfo.processInfo.environment,
+            stdin: input, stdout: output, stderr: errors)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        // WIFEXITED/WEXITSTATUS are macros: decode the wait status by hand.
+        let signal = status & 0x7f
+        let code = signal == 0 ? (status >> 8) & 0xff : 128 + signal
+        let out = (try? Data(contentsOf: URL(fileURLWithPath: output))) ?? Data()
+        let err = (try? Data(contentsOf: URL(fileURLWithPath: errors))) ?? Data()
+        return (code, out, err)
+    }
+
+    /// Starts `executable` with `arguments`, `environment`, and its standard
+    /// input, output and error opened on the three paths (output files are
+    /// created or truncated, mode 0600); the caller reaps it.
+    /// - Throws: ``TestDirectoryMissing`` when it cannot start.
+    static func spawn(
+        _ executable: String, _ arguments: [String], environment: [String: String], stdin: String, stdout: String,
+        stderr: String
+    ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, input, O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, errors, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-
-        let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
-        let envList = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
-        let envp = envList.map { strdup($0) } + [nil]
+        posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             for pointer in argv { free(pointer) }
             for pointer in envp { free(pointer) }
@@ -119,18 +138,10 @@ enum ProcessRunner {
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable.path, &actions, &attributes, argv, envp)
+        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard spawned == 0 else {
-            throw TestDirectoryMissing(
-                description: "cannot start \(executable.path): \(String(cString: strerror(spawned)))")
+            throw TestDirectoryMissing(description: "cannot start \(executable): \(String(cString: strerror(spawned)))")
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        // WIFEXITED/WEXITSTATUS are macros: decode the wait status by hand.
-        let signal = status & 0x7f
-        let code = signal == 0 ? (status >> 8) & 0xff : 128 + signal
-        let out = (try? Data(contentsOf: URL(fileURLWithPath: output))) ?? Data()
-        let err = (try? Data(contentsOf: URL(fileURLWithPath: errors))) ?? Data()
-        return (code, out, err)
+        return pid
     }
 }

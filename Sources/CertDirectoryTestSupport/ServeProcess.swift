@@ -26,36 +26,10 @@ public final class ServeProcess: @unchecked Sendable {
         environment["XDG_CONFIG_HOME"] = "/nonexistent-certdir-test"
         environment["XDG_DATA_HOME"] = folder.path
         environment["CERTDIR_ADDRESS_BOOK"] = nil
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(
-            &actions, 1, folder.appendingPathComponent("stdout").path, O_WRONLY | O_CREAT, 0o600)
-        posix_spawn_file_actions_addopen(
-            &actions, 2, folder.appendingPathComponent("stderr").path, O_WRONLY | O_CREAT, 0o600)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let executable = CertDirProcess.executable.path
-        let argv = ([executable, "serve", "--listen", "127.0.0.1:\(port)"] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for pointer in argv { free(pointer) }
-            for pointer in envp { free(pointer) }
-        }
-        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard spawned == 0 else {
-            throw TestDirectoryMissing(description: "cannot start \(executable): \(String(cString: strerror(spawned)))")
-        }
+        pid = try ProcessRunner.spawn(
+            CertDirProcess.executable.path, ["serve", "--listen", "127.0.0.1:\(port)"] + arguments,
+            environment: environment, stdin: "/dev/null", stdout: folder.appendingPathComponent("stdout").path,
+            stderr: folder.appendingPathComponent("stderr").path)
         let deadline = Date().addingTimeInterval(timeout)
         while !ScratchDirectory.portInUse(port) {
             var status: Int32 = 0

@@ -61,20 +61,6 @@ enum StandIn {
         return try Certificate(derEncoded: rebuilt)
     }
 
-    /// A DER SEQUENCE around `body` (X.690 §8.1.3 definite length).
-    private static func sequence(_ body: [UInt8]) -> [UInt8] {
-        var length: [UInt8] = []
-        if body.count < 0x80 {
-            length = [UInt8(body.count)]
-        } else {
-            var remaining = body.count
-            var bytes: [UInt8] = []
-            while remaining > 0 {
-                bytes.insert(UInt8(remaining & 0xff), at: 0)
-                remaining >>= 8
-            }
-            length = [0x80 | UInt8(bytes.count)] + bytes
-        }
-        return [0x30] + length + body
-    }
+    /// A DER SEQUENCE around `body`.
+    private static func sequence(_ body: [UInt8]) -> [UInt8] { DERFraming.header(0x30, body.count) + body }
 }
