@@ -136,6 +136,7 @@ extension LDAPConnection {
     func drain() -> Int {
         guard handle.pointer != nil, failure == nil, !readingPaused else { return 0 }
         var routed = 0
+        var askedForBuffered = false
         defer { if pending.isEmpty { stopSweeper() } }
         for _ in 0..<Self.drainBudget {
             var zero = cldap_timeval(0, 0)
@@ -143,10 +144,16 @@ extension LDAPConnection {
             let type = ldap_result(handle.ld, LDAP_RES_ANY, LDAP_MSG_ONE, &zero, &message)
             if type == 0 {
                 // Nothing more on the socket; but bytes liblber already holds would never
-                // wake the socket source again: read on while there are any.
-                if handle.hasBufferedData { continue }
+                // wake the socket source again: ask once more while there are any. Only once
+                // in a row: libldap may decline to read them (it judges readiness by its last
+                // poll), and then the sweep, not a spin, comes back for them.
+                if !askedForBuffered, handle.hasBufferedData {
+                    askedForBuffered = true
+                    continue
+                }
                 return routed
             }
+            askedForBuffered = false
             if type < 0 {
                 failAll(handle.error(-1, operation: "reading results"))
                 source?.cancel()
