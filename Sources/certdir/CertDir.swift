@@ -12,7 +12,9 @@ struct CertDir: AsyncParsableCommand {
             When several apply, the first of 64, 78, 75, 77, 74, 67, 65 wins.
             """,
         version: CertDirVersion.string,
-        subcommands: [Resolve.self, Encrypt.self, Export.self, Publish.self, Verify.self, Book.self, Serve.self]
+        subcommands: [
+            Resolve.self, Encrypt.self, Export.self, Publish.self, Verify.self, Book.self, Serve.self, Config.self,
+        ]
     )
 }
 
