@@ -60,7 +60,8 @@ struct Verify: AsyncParsableCommand {
                     bytes = try InputFile.read(path: path, limit: InputFile.messageLimit)
                 } catch {
                     Console.fail("\(path): cannot read: \(error)")
-                    status = max(status, 66)
+                    // A message over the size limit is malformed input (65); one that cannot be read is 66.
+                    status = max(status, (error as? InputFileError)?.exceedsLimit == true ? 65 : 66)
                     continue
                 }
                 let verdict = await verifier.verify(bytes, at: settings.time)

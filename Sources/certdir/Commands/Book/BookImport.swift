@@ -25,6 +25,7 @@ struct BookImport: AsyncParsableCommand {
             }
             for skipped in report.skipped { Console.fail("skipped \(skipped.path): \(skipped.reason)") }
             for failed in report.failed { Console.fail("\(failed.path): \(failed.reason)") }
+            if !report.unreadable.isEmpty { throw ExitStatus.noInput.exitCode }
             if !report.failed.isEmpty { throw ExitStatus.dataError.exitCode }
             if report.added.isEmpty { throw CLIError(.dataError, "no certificate with a mail address was found") }
         }
