@@ -70,7 +70,9 @@ struct StoreHandler: Sendable {
             (object["status"], object["directory"]) = ("degraded", "unknown")
             status = .serviceUnavailable
         }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        let data =
+            (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+            ?? Data("{}".utf8)
         return Response(
             status: status, headers: [.contentType: HTTPAnswers.json, .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(bytes: data + Data("\n".utf8))))

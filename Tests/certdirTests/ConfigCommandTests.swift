@@ -51,7 +51,8 @@ struct ConfigCommandTests {
         #expect(right.status == 0, "\(right.stderr)")
     }
 
-    @Test("--password-file on the command line with the config file's bind-dn is used, not refused as needing --bind-dn")
+    @Test(
+        "--password-file on the command line with the config file's bind-dn is used, not refused as needing --bind-dn")
     func passwordFileFlagWithConfigBindDN() throws {
         let home = try configHome()
         defer { try? FileManager.default.removeItem(at: home) }

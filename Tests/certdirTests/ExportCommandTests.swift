@@ -51,7 +51,9 @@ struct ExportCommandTests {
         #expect(bulk.count > 1000)
         #expect(all.count == sample.bulkCount + sampleExpectation.count)
         // A malformed value has its record but is not counted as a certificate.
-        let malformed = all.filter { ($0["reasons"] as? [[String: Any]])?.first?["code"] as? String == "malformed-value" }
+        let malformed = all.filter {
+            ($0["reasons"] as? [[String: Any]])?.first?["code"] as? String == "malformed-value"
+        }
         #expect(outcome.stderr.contains("\(all.count - malformed.count) distinct certificates"), "\(outcome.stderr)")
         #expect(malformed.isEmpty || outcome.stderr.contains("\(malformed.count) malformed value"), "\(outcome.stderr)")
     }

@@ -154,7 +154,8 @@ struct ServeCommandTests {
             let name = try #require(keys["name"])
             if name.contains(" ") {
                 let plus = name.replacingOccurrences(of: " ", with: "+")
-                let answer = try HTTP.get(server.url + "/search.cgi?name=" + HTTP.escape(name).replacingOccurrences(of: "%20", with: "+"))
+                let answer = try HTTP.get(
+                    server.url + "/search.cgi?name=" + HTTP.escape(name).replacingOccurrences(of: "%20", with: "+"))
                 #expect(answer.status == 200, "name=\(plus): \(answer.status)")
             }
             // With the `=` pad as Python's base64 writes it, too.

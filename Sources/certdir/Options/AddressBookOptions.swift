@@ -19,10 +19,13 @@ struct AddressBookOptions: ParsableArguments {
     var offline = false
 
     // `.unconditional`: `--ttl -1` is a (refused) value, not an unknown option `-1`.
-    @Option(name: .customLong("ttl"), parsing: .unconditional, help: "Seconds a positive answer is reused (default 86400).")
+    @Option(
+        name: .customLong("ttl"), parsing: .unconditional, help: "Seconds a positive answer is reused (default 86400).")
     var positiveTTL: Double?
 
-    @Option(name: .customLong("negative-ttl"), parsing: .unconditional, help: "Seconds a negative answer is reused (default 3600).")
+    @Option(
+        name: .customLong("negative-ttl"), parsing: .unconditional,
+        help: "Seconds a negative answer is reused (default 3600).")
     var negativeTTL: Double?
 
     @Option(
