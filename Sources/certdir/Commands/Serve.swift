@@ -14,7 +14,9 @@ struct Serve: AsyncParsableCommand {
             (multipart/mixed). certHash, sHash, iHash, iAndSHash, sKIDHash (base64 SHA-1, RFC 4387 §2.1) \
             and name (subject CN) search an index built from the directory. Accept: application/json, \
             or GET /v1/resolve?email=ADDRESS, gives the JSON of resolve --format json. GET /healthz \
-            reports the directory. The address book is the cache. Stops gracefully on SIGTERM.
+            reports the directory. The address book is the cache. Stops gracefully on SIGTERM. \
+            Exit status: 0 stopped by SIGTERM or SIGINT; 78 bad configuration; 64 usage error; 74 the \
+            address book or the listening socket cannot be used.
             """)
 
     @OptionGroup(title: "Directory options") var directory: DirectoryOptions

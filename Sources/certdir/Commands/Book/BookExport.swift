@@ -35,7 +35,7 @@ struct BookExport: AsyncParsableCommand {
     func run() async throws {
         try await ResolveExit.guarded {
             let settings = try context.settings()
-            for warning in settings.warnings { Console.fail("warning: \(warning)") }
+            for warning in settings.warnings { context.output.note("warning: \(warning)") }
             var text = ""
             let contacts = try context.open().contacts()
             func chosen(_ contact: BookContact) -> [ParsedCertificate] {

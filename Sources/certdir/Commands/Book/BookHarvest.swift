@@ -25,13 +25,13 @@ struct BookHarvest: AsyncParsableCommand {
     func run() async throws {
         try await ResolveExit.guarded {
             let settings = try context.settings()
-            for warning in settings.warnings { Console.fail("warning: \(warning)") }
+            for warning in settings.warnings { context.output.note("warning: \(warning)") }
             let book = try context.open()
             let checker = CertificateChecker(
                 validator: settings.validator,
                 // Intermediates and CRLs come from a directory only when one is named (--uri or the config file).
                 directory: settings.directory.servers.contains { $0.uri != nil } ? settings.directory : nil,
-                revocation: revocation)
+                revocation: revocation, logger: CLILogging.logger(verbose: context.output.verbose))
             let verifier = MessageVerifier(checker: checker, intermediates: settings.intermediates)
             var status = ExitStatus.ok
             for path in messages {

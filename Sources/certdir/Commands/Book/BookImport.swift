@@ -10,7 +10,9 @@ struct BookImport: AsyncParsableCommand {
         discussion: """
             Each end-entity certificate is filed under every address it names (subjectAltName \
             rfc822Name, else the subject emailAddress). A PKCS#12 private key is never stored. \
-            Exit 65 when a file cannot be read or parsed; the other files are still imported.
+            The other files are still imported when one fails. Exit status: 0 imported; 66 a file \
+            cannot be read; 65 a file cannot be parsed or holds no certificate with an address; 74 the \
+            address book cannot be written.
             """)
 
     @OptionGroup var context: BookContext
