@@ -53,6 +53,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .customLong("no-access-log"), help: "Do not log one line per request.")
     var noAccessLog = false
 
+    /// -v: at least --log-level debug; -q: only errors, and no access log.
+    @OptionGroup var output: OutputOptions
+
     func validate() throws {
         guard Self.split(listen) != nil else { throw ValidationError("--listen takes HOST:PORT, e.g. 127.0.0.1:8080") }
         if (tlsCertificate == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
@@ -77,10 +80,11 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         var logger = Logger(label: "certdir.serve") { label in StreamLogHandler.standardError(label: label) }
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        logger.logLevel = output.verbose ? min(level, .debug) : output.quiet ? max(level, .error) : level
         try await ResolveExit.guarded {
             let settings = try EffectiveSettings.make(directory, checking)
-            for warning in settings.warnings { Console.fail("warning: \(warning)") }
+            for warning in settings.warnings { output.note("warning: \(warning)") }
             guard let store = try book.open() else { throw ValidationError("serve needs the address book") }
             let resolver = Resolver(
                 directory: settings.directory, validator: settings.validator, intermediates: settings.intermediates,
@@ -88,7 +92,7 @@ struct Serve: AsyncParsableCommand {
             let (host, port) = Self.split(listen)!
             let configuration = ServeConfiguration(
                 host: host, port: port, maxAge: maxAge, maxTargetLength: maxQuery, rateLimit: rateLimit,
-                tlsCertificatePath: tlsCertificate, tlsKeyPath: tlsKey, accessLog: !noAccessLog,
+                tlsCertificatePath: tlsCertificate, tlsKeyPath: tlsKey, accessLog: !noAccessLog && !output.quiet,
                 indexRefresh: indexRefresh)
             let server = CertificateServer(
                 configuration: configuration, resolver: resolver, book: store, policy: book.policy,
