@@ -62,6 +62,12 @@ struct ResolveCommandTests {
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("-").path))
     }
 
+    @Test("--from naming a file that cannot be read exits 66, as every unreadable input")
+    func unreadableFrom() throws {
+        let outcome = try CertDirProcess.run(common + ["--from", "/nonexistent/addresses.txt"])
+        #expect(outcome.status == 66, "\(outcome.stderr)")
+    }
+
     @Test("--version names certdir, OpenSSL and libldap")
     func version() throws {
         let outcome = try CertDirProcess.run(["--version"])

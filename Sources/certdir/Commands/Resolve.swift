@@ -92,7 +92,8 @@ struct Resolve: AsyncParsableCommand {
         do {
             bytes = try InputFile.read(path: addressFile)
         } catch {
-            throw CLIError(.dataError, "--from: \(error)")
+            let tooLarge = (error as? InputFileError)?.exceedsLimit ?? false
+            throw CLIError(tooLarge ? .dataError : .noInput, "--from: \(error)")
         }
         return String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
