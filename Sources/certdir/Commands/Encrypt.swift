@@ -7,11 +7,16 @@ struct Encrypt: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Encrypt a message to its recipients' certificates (S/MIME, RFC 8551).",
         discussion: """
-            Reads an RFC 5322 message (stdin or --in). Recipients come from To, Cc and Bcc unless --to is \
-            given; each address is resolved and checked exactly as by `certdir resolve`. If any recipient \
+            Reads an RFC 5322 message (stdin or --in). Recipients come from --to, else from \
+            --envelope-recipient, else from the topmost Resent block's Resent-To/Cc/Bcc, else from To, Cc \
+            and Bcc; each address is resolved and checked exactly as by `certdir resolve`. If any recipient \
             has no fit certificate, nothing is written, each failing recipient is named on stderr, and the \
-            exit status is 67 (75 when the directory is down). Headers stay in the clear, Bcc is removed, \
-            and the body becomes application/pkcs7-mime.
+            exit status is 67 (75 when the directory is down). Headers stay in the clear, Bcc and \
+            Resent-Bcc are removed, and the body becomes application/pkcs7-mime. A Bcc recipient in the \
+            shared envelope would be named to everyone by its RecipientInfo, so a message with Bcc \
+            recipients needs --bcc-dir (one copy per Bcc recipient) or --bcc-visible (exit 64 otherwise). \
+            A message that is already S/MIME encrypted passes through unchanged but for Bcc (--reencrypt \
+            wraps it again).
             """)
 
     @OptionGroup(title: "Directory options") var directory: DirectoryOptions
@@ -52,9 +57,33 @@ struct Encrypt: AsyncParsableCommand {
     @Flag(help: "Explain every recipient's candidates and reasons on stderr.")
     var explain = false
 
+    @Option(
+        name: .customLong("bcc-dir"),
+        help: "Write one separate copy per Bcc recipient into this existing folder (named after the address).")
+    var bccDirectory: String?
+
+    @Flag(
+        name: .customLong("bcc-visible"),
+        help: "Encrypt to Bcc recipients in the shared copy, accepting that its RecipientInfos name them.")
+    var bccVisible = false
+
+    @Option(
+        name: .customLong("envelope-recipient"),
+        help: "Envelope recipient (repeatable, as a content filter's ${recipient}); those not in To/Cc are Bcc.")
+    var envelopeRecipients: [String] = []
+
+    @Flag(help: "Encrypt a message that is already S/MIME encrypted again instead of passing it through.")
+    var reencrypt = false
+
     func validate() throws {
         if bodyOnly && to.isEmpty && selfAddress == nil && recipientCerts.isEmpty {
             throw ValidationError("--body-only needs --to, --self or --recipient-cert: a bare entity has no recipients")
+        }
+        if bccDirectory != nil && bccVisible {
+            throw ValidationError("--bcc-dir and --bcc-visible exclude each other")
+        }
+        if !to.isEmpty && !envelopeRecipients.isEmpty {
+            throw ValidationError("--to and --envelope-recipient exclude each other")
         }
     }
 
@@ -70,15 +99,35 @@ struct Encrypt: AsyncParsableCommand {
         } catch {
             throw CLIError(.dataError, "the input is not a message: \(error)")
         }
-        var addresses = to.isEmpty && !bodyOnly ? message.recipientAddresses : to
-        if let selfAddress { addresses.append(selfAddress) }
+        let plan: RecipientPlan
+        do {
+            plan =
+                !to.isEmpty || bodyOnly
+                ? RecipientPlan(visible: to, blind: [])
+                : try RecipientPlan(message: message, envelope: envelopeRecipients)
+        } catch {
+            throw CLIError(.dataError, "\(error)")
+        }
+        if !reencrypt && EncryptedInput.isEnveloped(message) {
+            try passThrough(message, plan: plan)
+            return
+        }
+        if !plan.blind.isEmpty && bccDirectory == nil && !bccVisible {
+            throw CLIError(
+                .usage,
+                "the message has Bcc recipients (\(plan.blind.joined(separator: ", "))): one envelope for all would "
+                    + "name them to every recipient; give --bcc-dir DIR for a separate copy each, or --bcc-visible "
+                    + "to accept the disclosure")
+        }
+        let selfAddresses = selfAddress.map { [$0] } ?? []
+        let addresses = plan.visible + plan.blind + selfAddresses
         if addresses.isEmpty && recipientCerts.isEmpty {
             throw CLIError(.dataError, "the message has no To, Cc or Bcc recipient; give --to")
         }
         let settings = try EffectiveSettings.make(directory, checking)
         for warning in settings.warnings { Console.error("certdir: warning: \(warning)\n") }
 
-        var recipients = RecipientCertificates()
+        var files = RecipientCertificates()
         for path in recipientCerts {
             let certificates: [ParsedCertificate]
             do {
@@ -86,10 +135,12 @@ struct Encrypt: AsyncParsableCommand {
             } catch {
                 throw CLIError(.dataError, "\(error)")
             }
-            recipients.add(
+            files.add(
                 file: path, certificates: certificates, validator: settings.validator,
                 intermediates: settings.intermediates, at: settings.time)
         }
+        var resolved: [String: Resolution] = [:]
+        var all = files
         if !addresses.isEmpty {
             let resolver = Resolver(
                 directory: settings.directory, validator: settings.validator, intermediates: settings.intermediates,
@@ -100,11 +151,12 @@ struct Encrypt: AsyncParsableCommand {
                     Console.error(Explanation.text(for: resolution, revocation: revocation))
                 }
             }
-            recipients.add(report.results)
+            for (address, resolution) in zip(addresses, report.results) { resolved[address.lowercased()] = resolution }
+            all.add(report.results)
         }
-        guard recipients.failures.isEmpty else {
+        guard all.failures.isEmpty else {
             var status = ExitStatus.ok
-            for failure in recipients.failures {
+            for failure in all.failures {
                 Console.fail("cannot encrypt to \(failure)")
                 let failureStatus: ExitStatus =
                     failure.error.map { ResolveExit.classify($0).status } ?? .noUser
@@ -113,7 +165,27 @@ struct Encrypt: AsyncParsableCommand {
             Console.fail("nothing was written")
             throw status.exitCode
         }
-        try write(message, original: original, recipients: recipients.certificates)
+        func certificates(_ base: RecipientCertificates, _ names: [String]) -> [ParsedCertificate] {
+            var set = base
+            set.add(names.compactMap { resolved[$0.lowercased()] })
+            return set.certificates
+        }
+        let sharedNames = (bccVisible ? plan.visible + plan.blind : plan.visible) + selfAddresses
+        let shared = certificates(files, sharedNames)
+        let copies =
+            bccVisible
+            ? [] : plan.blind.map { ($0, certificates(RecipientCertificates(), [$0] + selfAddresses)) }
+        try write(message, original: original, shared: shared, copies: copies)
+    }
+
+    /// Already encrypted: the same bytes without Bcc, to the output and (with --bcc-dir) to each Bcc copy.
+    private func passThrough(_ message: MailMessage, plan: RecipientPlan) throws {
+        Console.error(
+            "certdir: note: the message is already S/MIME encrypted; passed through unchanged but for Bcc "
+                + "(--reencrypt encrypts it again)\n")
+        let bytes = EncryptedInput.withoutBlindCopies(message)
+        let copies = bccDirectory == nil ? [] : plan.blind
+        try commitAll(copies.map { ($0, { try writeAll(bytes, to: $0) }) }, shared: { try writeAll(bytes, to: $0) })
     }
 
     private func readInput() throws -> [UInt8] {
@@ -124,15 +196,66 @@ struct Encrypt: AsyncParsableCommand {
         }
     }
 
-    private func write(_ message: MailMessage, original: [UInt8], recipients: [ParsedCertificate]) throws {
+    /// Stages every Bcc copy and the shared copy, then commits them: a failure
+    /// before the end leaves no file behind.
+    private func write(
+        _ message: MailMessage, original: [UInt8], shared: [ParsedCertificate],
+        copies: [(address: String, certificates: [ParsedCertificate])]
+    ) throws {
         let encryptor = Encryptor(cipher: cipher, keyTransport: keyTransport)
-        guard let output else {
-            try encryptor.encrypt(message, original: original, bodyOnly: bodyOnly, recipients: recipients, to: 1)
+        func encrypt(_ recipients: [ParsedCertificate]) -> (Int32) throws -> Void {
+            { try encryptor.encrypt(message, original: original, bodyOnly: bodyOnly, recipients: recipients, to: $0) }
+        }
+        let writers = copies.map { ($0.address, encrypt($0.certificates)) }
+        guard !shared.isEmpty else {
+            Console.error("certdir: note: no To or Cc recipient: only the Bcc copies were written\n")
+            try commitAll(writers, shared: nil)
             return
         }
-        try OutputFile.replace(path: output) { descriptor in
-            try encryptor.encrypt(
-                message, original: original, bodyOnly: bodyOnly, recipients: recipients, to: descriptor)
+        try commitAll(writers, shared: encrypt(shared))
+    }
+
+    private func commitAll(_ copies: [(String, (Int32) throws -> Void)], shared: ((Int32) throws -> Void)?) throws {
+        var staged: [OutputFile] = []
+        defer { for file in staged { file.discard() } }
+        var taken = Set<String>()
+        for (address, body) in copies {
+            let name = BlindCopyName.fileName(for: address, taken: &taken)
+            let path = URL(fileURLWithPath: bccDirectory ?? ".").appendingPathComponent(name).path
+            let file = try open(path)
+            staged.append(file)
+            try body(file.descriptor)
+            Console.error("certdir: Bcc copy for \(address.terminalSafe): \(path.terminalSafe)\n")
+        }
+        if let shared {
+            if let output {
+                let file = try open(output)
+                staged.append(file)
+                try shared(file.descriptor)
+            } else {
+                try shared(1)
+            }
+        }
+        while !staged.isEmpty { try staged.removeFirst().commit() }
+    }
+
+    private func open(_ path: String) throws -> OutputFile {
+        do {
+            return try OutputFile(path: path)
+        } catch {
+            throw CLIError(.ioError, "\(error)")
+        }
+    }
+
+    private func writeAll(_ bytes: [UInt8], to descriptor: Int32) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw CLIError(.ioError, "cannot write the message: \(String(cString: strerror(errno)))")
+            }
+            offset += written
         }
     }
 }
