@@ -22,6 +22,7 @@ struct Encrypt: AsyncParsableCommand {
     @OptionGroup(title: "Directory options") var directory: DirectoryOptions
     @OptionGroup(title: "Checking options") var checking: CheckingOptions
     @OptionGroup(title: "Address book options") var book: AddressBookOptions
+    @OptionGroup(title: "Mail group options") var groups: GroupOptions
 
     @Option(name: .customLong("to"), help: "Recipient address (repeatable); replaces To/Cc/Bcc of the message.")
     var to: [String] = []
@@ -99,9 +100,9 @@ struct Encrypt: AsyncParsableCommand {
         } catch {
             throw CLIError(.dataError, "the input is not a message: \(error)")
         }
-        let plan: RecipientPlan
+        let headerPlan: RecipientPlan
         do {
-            plan =
+            headerPlan =
                 !to.isEmpty || bodyOnly
                 ? RecipientPlan(visible: to, blind: [])
                 : try RecipientPlan(message: message, envelope: envelopeRecipients)
@@ -109,23 +110,25 @@ struct Encrypt: AsyncParsableCommand {
             throw CLIError(.dataError, "\(error)")
         }
         if !reencrypt && EncryptedInput.isEnveloped(message) {
-            try passThrough(message, plan: plan)
+            try passThrough(message, plan: headerPlan)
             return
         }
-        if !plan.blind.isEmpty && bccDirectory == nil && !bccVisible {
+        if !headerPlan.blind.isEmpty && bccDirectory == nil && !bccVisible {
             throw CLIError(
                 .usage,
-                "the message has Bcc recipients (\(plan.blind.joined(separator: ", "))): one envelope for all would "
+                "the message has Bcc recipients (\(headerPlan.blind.joined(separator: ", "))): one envelope for all would "
                     + "name them to every recipient; give --bcc-dir DIR for a separate copy each, or --bcc-visible "
                     + "to accept the disclosure")
         }
         let selfAddresses = selfAddress.map { [$0] } ?? []
-        let addresses = plan.visible + plan.blind + selfAddresses
-        if addresses.isEmpty && recipientCerts.isEmpty {
+        if headerPlan.visible.isEmpty && headerPlan.blind.isEmpty && selfAddresses.isEmpty && recipientCerts.isEmpty {
             throw CLIError(.dataError, "the message has no To, Cc or Bcc recipient; give --to")
         }
         let settings = try EffectiveSettings.make(directory, checking)
         for warning in settings.warnings { Console.error("certdir: warning: \(warning)\n") }
+        let lists = try await expandGroups(of: headerPlan, settings: settings)
+        let plan = lists.plan
+        let addresses = plan.visible + plan.blind + selfAddresses
 
         var files = RecipientCertificates()
         for path in recipientCerts {
@@ -154,10 +157,15 @@ struct Encrypt: AsyncParsableCommand {
             for (address, resolution) in zip(addresses, report.results) { resolved[address.lowercased()] = resolution }
             all.add(report.results)
         }
-        guard all.failures.isEmpty else {
+        guard all.failures.isEmpty && lists.failures.isEmpty else {
             var status = ExitStatus.ok
+            for failure in lists.failures {
+                Console.fail("cannot encrypt to the list \(failure.group): \(failure.failure)")
+                status = min(status, .noUser)
+            }
             for failure in all.failures {
-                Console.fail("cannot encrypt to \(failure)")
+                let through = lists.groupOf[failure.recipient.lowercased()].map { " (member of \($0))" } ?? ""
+                Console.fail("cannot encrypt to \(failure)\(through)")
                 let failureStatus: ExitStatus =
                     failure.error.map { ResolveExit.classify($0).status } ?? .noUser
                 status = min(status, failureStatus)
@@ -176,6 +184,30 @@ struct Encrypt: AsyncParsableCommand {
             bccVisible
             ? [] : plan.blind.map { ($0, certificates(RecipientCertificates(), [$0] + selfAddresses)) }
         try write(message, original: original, shared: shared, copies: copies)
+    }
+
+    /// Mail groups in the plan replaced by their members (a Bcc list's members
+    /// are each blind); not offline, where the directory cannot be asked.
+    private func expandGroups(of plan: RecipientPlan, settings: EffectiveSettings) async throws -> GroupedPlan {
+        guard !book.offline else { return GroupedPlan(plan: plan) }
+        let expander = GroupExpander(
+            directory: settings.directory, limits: groups.limits, logger: CLILogging.logger(verbose: false))
+        let expansions = try await expander.expand(plan.visible + plan.blind)
+        guard !expansions.isEmpty else { return GroupedPlan(plan: plan) }
+        var grouped = GroupedPlan(plan: plan)
+        func members(_ addresses: [String]) -> [String] {
+            addresses.flatMap { address -> [String] in
+                guard let expansion = expansions[address.lowercased()] else { return [address] }
+                Console.error("certdir: \(address) is a list: \(expansion.members.count) members\n".terminalSafeLine)
+                for member in expansion.members where grouped.groupOf[member.lowercased()] == nil {
+                    grouped.groupOf[member.lowercased()] = address
+                }
+                grouped.failures += expansion.failures.map { (address, $0) }
+                return expansion.members
+            }
+        }
+        grouped.plan = RecipientPlan(visible: members(plan.visible), blind: members(plan.blind))
+        return grouped
     }
 
     /// Already encrypted: the same bytes without Bcc, to the output and (with --bcc-dir) to each Bcc copy.
@@ -258,4 +290,17 @@ struct Encrypt: AsyncParsableCommand {
             offset += written
         }
     }
+}
+
+/// The recipient plan after group expansion: which list each member came
+/// through, for the messages, and the members that failed inside a list.
+struct GroupedPlan {
+    var plan: RecipientPlan
+    var groupOf: [String: String] = [:]
+    var failures: [(group: String, failure: GroupExpansion.Failure)] = []
+}
+
+extension String {
+    /// A stderr line with its control characters escaped, the final newline kept.
+    fileprivate var terminalSafeLine: String { String(dropLast()).terminalSafe + "\n" }
 }
