@@ -92,3 +92,26 @@ struct RecipientPlanTests {
         #expect(String(decoding: out, as: UTF8.self) == "To: a@x.org\r\nSubject: s\r\n\r\nMIAG\r\n")
     }
 }
+
+@Suite("Group expansion helpers: AD range options, uniqueMember UIDs")
+struct MemberRangeTests {
+    @Test(
+        "range options",
+        arguments: [
+            ("member;range=0-1499", MemberRange.Range(low: 0, high: 1499)),
+            ("member;Range=1500-*", MemberRange.Range(low: 1500, high: nil)),
+            ("member", nil), ("member;range=5-2", nil), ("member;range=x-*", nil),
+        ])
+    func ranges(description: String, expected: MemberRange.Range?) {
+        #expect(MemberRange.range(in: description) == expected)
+    }
+
+    @Test(
+        "uniqueMember UIDs",
+        arguments: [
+            ("uid=a,dc=x#'0101'B", "uid=a,dc=x"), ("uid=a,dc=x", "uid=a,dc=x"), ("cn=#'x'B", "cn=#'x'B"),
+        ])
+    func uids(value: String, expected: String) {
+        #expect(MemberRange.withoutUID(value) == expected)
+    }
+}
