@@ -5,6 +5,9 @@ import Foundation
 /// expanded, `"members"`: one resolution object per member, and
 /// `"memberFailures"`: the members that could not be read or have no address.
 public enum GroupJSON {
+    /// The `status` of a group's object, beside the ``ResolutionStatus`` values.
+    public static let status = "group"
+
     /// One line of JSON without a trailing newline.
     /// - Parameter members: The members' resolutions; `nil` when the group was not expanded.
     public static func line(_ expansion: GroupExpansion, members: [Resolution]?) -> String {
@@ -32,7 +35,7 @@ public enum GroupJSON {
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(expansion.address, forKey: .address)
-            try container.encode("group", forKey: .status)
+            try container.encode(GroupJSON.status, forKey: .status)
             try container.encodeNil(forKey: .certificate)
             try container.encode([String](), forKey: .candidates)
             try container.encode([Finding](), forKey: .warnings)
