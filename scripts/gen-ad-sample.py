@@ -165,6 +165,11 @@ def gen_bulk(s, n):
         lines.append(f"dn: CN=Bulk User {i:04d},{ou}\nobjectClass: user\nsAMAccountName: {sam}\n"
                      f"userPrincipalName: {mail}\nmail: {mail}\nproxyAddresses: SMTP:{mail}\n"
                      + gs.ldif_attr("userCertificate", der) + "\n")
+    # A mail group of every bulk user: more members than AD's MaxValRange (1,500), so that a
+    # client must walk member;range=… to read them all.
+    members = "".join(f"member: CN=Bulk User {i:04d},{ou}\n" for i in range(1, n + 1))
+    lines.append(f"dn: CN=All Bulk Users,{ou}\nobjectClass: group\nsAMAccountName: allbulk\n"
+                 f"mail: allbulk@{DOMAIN}\n{members}\n")
     with open(os.path.join(s.out, "bulk.ldif"), "w") as f:
         f.writelines(lines)
     return hashes_
@@ -195,7 +200,7 @@ def main():
     gs.write(os.path.join(out, "passwords.json"), json.dumps(s.passwords).encode(), 0o600)
     sample = {"realm": REALM, "domain": DOMAIN, "base": BASEDN, "trustAnchor": "pki/root-ca.crt",
               "intermediate": "pki/intermediate-ca.crt", "people": s.people,
-              "bulk": {"count": a.bulk, "sha256": bulk}}
+              "bulk": {"count": a.bulk, "sha256": bulk, "group": f"allbulk@{DOMAIN}" if a.bulk else None}}
     gs.write(os.path.join(out, "ad-sample.json"), (json.dumps(sample, indent=1) + "\n").encode())
     print(f"gen-ad-sample.py: {len(s.ldif)} users, {a.bulk} bulk users in {time.time() - t0:.2f} s",
           file=sys.stderr)

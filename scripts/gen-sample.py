@@ -39,6 +39,10 @@ manifest.json keys:
                   expired, not-yet-valid, key-usage, extended-key-usage, address-mismatch, weak-key,
                   weak-signature, untrusted, ca-certificate (with "ca": true), malformed-value (sha256 is
                   then that of the raw attribute value); "key": "keys/<sha256>.key" for end-entity certs
+  groups        [{address, dn, objectClass, members, status, note}] -- mail groups (groupOfNames or
+                  groupOfUniqueNames + certdirMailRecipient with mail): members are the addresses the
+                  expansion yields, nested groups expanded and loops ignored; status ok or
+                  member-without-certificate
   bulk          {count, prefix, digits, first, ldif, keyPool, poolSize} (only with --bulk)
 """
 import argparse
@@ -297,6 +301,7 @@ class Sample:
         self.out = out
         self.ldif = []
         self.people = []
+        self.groups = []
         self.certs = []
         self.seen_uids = set()
 
@@ -349,6 +354,18 @@ class Sample:
                 self.certs.append(rec)
         self.ldif.append("".join(lines) + "\n")
         return dn
+
+    def group(self, cn, object_class, members, addresses, status="ok", note=""):
+        """A mail group entry (with the list address in mail) and its manifest record."""
+        dn = f"cn={cn},{BASE}"
+        attribute = "uniqueMember" if object_class == "groupOfUniqueNames" else "member"
+        lines = [ldif_attr("dn", dn), "objectClass: top\n", f"objectClass: {object_class}\n",
+                 "objectClass: certdirMailRecipient\n", ldif_attr("cn", cn),
+                 ldif_attr("mail", f"{cn}@example.com")]
+        lines += [ldif_attr(attribute, m) for m in members]
+        self.ldif.append("".join(lines) + "\n")
+        self.groups.append({"address": f"{cn}@example.com", "dn": dn, "objectClass": object_class,
+                            "members": addresses, "status": status, "note": note})
 
     def person(self, address, status, query=None, der=None, dn=None, note="", **extra):
         rec = {"address": address, "query": query if query is not None else address,
@@ -551,6 +568,21 @@ def build(s, inter, untrusted):
     # 23 nobody
     s.person("nobody@example.com", "not-found", note="no entry at all")
 
+    # Mail groups (distribution lists), expanded by encrypt and resolve --expand-groups.
+    person = lambda uid: f"uid={uid},{BASE}"
+    group = lambda cn: f"cn={cn},{BASE}"
+    s.group("team", "groupOfNames", [person("alice"), person("ec"), group("subteam")],
+            ["alice@example.com", "ec@example.com", "dual@example.com", "outlook@example.com"],
+            note="nested: subteam is a member, and subteam lists team again (a loop)")
+    s.group("subteam", "groupOfNames", [person("dual"), person("outlook"), group("team")],
+            ["dual@example.com", "outlook@example.com", "alice@example.com", "ec@example.com"],
+            note="member of team, and lists team back (a loop)")
+    s.group("broken-list", "groupOfNames", [person("alice"), person("nocert")],
+            ["alice@example.com", "nocert@example.com"], status="member-without-certificate",
+            note="nocert has no certificate: encrypting to the list fails closed")
+    s.group("unique-list", "groupOfUniqueNames", [person("ec") + "#'0101'B", person("p7only")],
+            ["ec@example.com", "p7only@example.com"], note="groupOfUniqueNames, one uniqueMember with a UID")
+
 
 # ---------------------------------------------------------------- bulk
 
@@ -650,6 +682,7 @@ def main():
         "untrustedRoot": "pki/untrusted-root-ca.crt",
         "userPassword": USERPW,
         "people": s.people,
+        "groups": s.groups,
         "certificates": s.certs,
     }
     t1 = time.time()

@@ -30,6 +30,8 @@ public struct ADDirectory: Decodable, Sendable {
     public struct Bulk: Decodable, Sendable {
         public let count: Int
         public let sha256: [String]
+        /// The address of a group holding every bulk user (more than AD's MaxValRange).
+        public let group: String?
     }
 
     /// The network namespace the DC listens in; empty when it runs in the host's.

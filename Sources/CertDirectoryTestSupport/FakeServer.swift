@@ -10,7 +10,8 @@ public final class FakeServer: Sendable {
     private static let nextPort = Mutex(0)
 
     /// - Parameter mode: `blackhole` or `flood` (see the script).
-    public init(mode: String, certificate: String? = nil) throws {
+    /// - Parameter script: Another fixture taking `PORT MODE`, e.g. `fake-ad-group-server.py` (mode: the member count).
+    public init(mode: String, certificate: String? = nil, script: String = "fake-ldap-server.py") throws {
         var chosen = 0
         repeat {
             chosen =
@@ -21,7 +22,7 @@ public final class FakeServer: Sendable {
                 }
         } while ScratchDirectory.portInUse(chosen)
         port = chosen
-        let script = CertDirProcess.repository.appendingPathComponent("Tests/certdirTests/Fixtures/fake-ldap-server.py")
+        let script = CertDirProcess.repository.appendingPathComponent("Tests/certdirTests/Fixtures/\(script)")
         pid = try ProcessRunner.spawnBackground(
             URL(fileURLWithPath: "/usr/bin/python3"),
             [script.path, String(port), mode] + (certificate.map { [$0] } ?? []))

@@ -60,7 +60,7 @@ public final class ScratchDirectory: Sendable {
     }
 
     /// True when something accepts TCP connections on 127.0.0.1:`port`.
-    static func portInUse(_ port: Int) -> Bool {
+    public static func portInUse(_ port: Int) -> Bool {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }

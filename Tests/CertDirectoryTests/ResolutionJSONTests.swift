@@ -72,7 +72,7 @@ struct ResolutionJSONTests {
         let schema = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let properties = try #require(schema["properties"] as? [String: Any])
         let status = try #require((properties["status"] as? [String: Any])?["enum"] as? [String])
-        #expect(Set(status) == Set(ResolutionStatus.allCases.map(\.rawValue)))
+        #expect(Set(status) == Set(ResolutionStatus.allCases.map(\.rawValue) + [GroupJSON.status]))
         let defs = try #require(schema["$defs"] as? [String: Any])
         let code = try #require((defs["code"] as? [String: Any])?["enum"] as? [String])
         #expect(Set(code) == Set(ReasonCode.allCases.map(\.rawValue)))

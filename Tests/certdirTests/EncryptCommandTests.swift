@@ -104,7 +104,8 @@ struct EncryptCommandTests {
         for (name, template) in [("8bit", Self.eightBit), ("multipart", Self.multipart)] {
             let message = template.replacingOccurrences(of: "RCPTS", with: recipients.joined(separator: ", "))
             let output = folder.appendingPathComponent("\(cipher)-\(recipients.count)-\(name).eml")
-            let outcome = try CertDirProcess.run(common + ["--cipher", cipher, "--out", output.path], stdin: message)
+            let outcome = try CertDirProcess.run(
+                common + ["--bcc-visible", "--cipher", cipher, "--out", output.path], stdin: message)
             #expect(outcome.status == 0, "\(outcome.stderr)")
             let encrypted = try String(contentsOf: output, encoding: .utf8)
             let type = cipher == "aes256-cbc" ? "enveloped-data" : "authEnveloped-data"
@@ -134,12 +135,12 @@ struct EncryptCommandTests {
         #expect(lines.filter { $0.hasPrefix("MIME-Version") }.count == 1)
     }
 
-    @Test("Bcc recipients are encrypted to, and --self adds the sender")
+    @Test("with --bcc-visible, Bcc recipients are encrypted to in the shared copy, and --self adds the sender")
     func bccAndSelf() throws {
         let message = "From: alice@example.com\nTo: ec@example.com\nBcc: dual@example.com\nSubject: s\n\nhello\n"
         let output = folder.appendingPathComponent("bcc.eml")
         let outcome = try CertDirProcess.run(
-            common + ["--self", "alice@example.com", "--out", output.path], stdin: message)
+            common + ["--bcc-visible", "--self", "alice@example.com", "--out", output.path], stdin: message)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         for recipient in ["ec@example.com", "dual@example.com", "alice@example.com"] {
             #expect(try decrypt(output, as: recipient) == "\r\nhello\r\n")

@@ -1,6 +1,6 @@
 /// Encrypts a message for its recipients' certificates and writes the result.
 ///
-/// The clear header fields stay as they were, Bcc is dropped, and the body
+/// The clear header fields stay as they were, Bcc and Resent-Bcc are dropped, and the body
 /// becomes `application/pkcs7-mime; smime-type=enveloped-data` (or
 /// `authEnveloped-data` for GCM), base64, `Content-Disposition: attachment;
 /// filename=smime.p7m` (RFC 8551 §3.3). The content and transfer-encoding
@@ -27,7 +27,9 @@ public struct Encryptor: Sendable {
         to fileDescriptor: Int32
     ) throws {
         let entity = SMIMEEnvelope.innerEntity(of: message, original: original, bodyOnly: bodyOnly)
-        let prefix: [UInt8] = bodyOnly ? [] : SMIMEEnvelope.clearFields(of: message).flatMap(\.raw)
+        let fields: [UInt8] = bodyOnly ? [] : SMIMEEnvelope.clearFields(of: message).flatMap(\.raw)
+        // A CRLF message comes out CRLF throughout, even where its header section mixed them.
+        let prefix = message.usesCRLF ? SMIMEEnvelope.canonicalLineEndings(fields) : fields
         try CMSEncryptor(cipher: cipher, keyTransport: keyTransport).write(
             entity: entity, recipients: recipients, prefix: prefix, crlf: message.usesCRLF, to: fileDescriptor)
     }

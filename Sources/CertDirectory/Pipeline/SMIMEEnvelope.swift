@@ -1,14 +1,13 @@
 /// How a message is split for S/MIME encryption (RFC 8551 §3.3): the content
 /// header fields and the body become the inner MIME entity, which is
-/// encrypted; every other field stays in the clear, unchanged, except Bcc,
-/// which is removed.
+/// encrypted; every other field stays in the clear, unchanged, except Bcc
+/// and Resent-Bcc, which are removed.
 public enum SMIMEEnvelope {
     /// The fields that stay outside: all but `Content-*`, `MIME-Version`
-    /// (the S/MIME writer adds its own) and, unless `keepBcc`, `Bcc`.
+    /// (the S/MIME writer adds its own) and, unless `keepBcc`, `Bcc` and `Resent-Bcc`.
     public static func clearFields(of message: MailMessage, keepBcc: Bool = false) -> [MailMessage.Field] {
         message.fields.filter { field in
-            let name = field.name.lowercased()
-            return !field.isContentField && name != "mime-version" && (keepBcc || name != "bcc")
+            !field.isContentField && field.name.lowercased() != "mime-version" && (keepBcc || !field.isBlindCopy)
         }
     }
 

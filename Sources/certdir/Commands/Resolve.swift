@@ -24,6 +24,12 @@ struct Resolve: AsyncParsableCommand {
     @OptionGroup(title: "Directory options") var directory: DirectoryOptions
     @OptionGroup(title: "Checking options") var checking: CheckingOptions
     @OptionGroup(title: "Address book options") var book: AddressBookOptions
+    @OptionGroup(title: "Mail group options") var groups: GroupOptions
+
+    @Flag(
+        name: .customLong("expand-groups"),
+        help: "Resolve the members of an address that names a mail group (distribution list).")
+    var expandGroups = false
 
     @Option(help: "Output format: pem, der (needs --out) or json (JSON Lines).")
     var format: Format = .pem
@@ -70,8 +76,17 @@ struct Resolve: AsyncParsableCommand {
             let report = try await book.resolve(addresses + readAddressFile(), with: resolver, at: settings.time)
             if !verbose { for attempt in report.failedOver { Console.fail("failed over: \(attempt)") } }
             if explain || verbose { Console.fail("answered by \(report.uri ?? "the address book")") }
-            var status = report.results.map(ResolveExit.status).min() ?? .ok
+            let lists = try await GroupAnswers.find(
+                in: report.results, offline: book.offline, expand: expandGroups, limits: groups.limits,
+                settings: settings, logger: logger
+            ) { try await book.resolve($0, with: resolver, at: settings.time).results }
+            var status =
+                report.results.filter { lists[$0.address.lowercased()] == nil }.map(ResolveExit.status).min() ?? .ok
             for resolution in report.results {
+                if let list = lists[resolution.address.lowercased()] {
+                    status = min(status, try write(list))
+                    continue
+                }
                 status = min(status, try write(resolution))
                 if !explain, let stale = resolution.warnings.first(where: { $0.code == .stale }) {
                     Console.fail("\(resolution.address): warning: \(stale.message)")
@@ -82,6 +97,30 @@ struct Resolve: AsyncParsableCommand {
             }
             if status != .ok { throw status.exitCode }
         }
+    }
+
+    /// Writes a group's answer: its members' certificates (or JSON with
+    /// `"status": "group"`); without --expand-groups, a hint and 67.
+    private func write(_ list: GroupAnswers.Answer) throws -> ExitStatus {
+        guard let members = list.members else {
+            if format == .json { try Console.out(GroupJSON.line(list.expansion, members: nil) + "\n") }
+            Console.fail("\(list.expansion.address): a mail group; --expand-groups resolves its members")
+            return .noUser
+        }
+        if format == .json { try Console.out(GroupJSON.line(list.expansion, members: members) + "\n") }
+        var status = ExitStatus.ok
+        for failure in list.expansion.failures {
+            Console.fail("\(list.expansion.address): \(failure)")
+            status = .noUser
+        }
+        for member in members {
+            status = min(status, ResolveExit.status(member))
+            if format != .json { status = min(status, try write(member)) }
+            if member.status != .ok {
+                Console.fail("\(member.address) (member of \(list.expansion.address)): \(ResolveExit.summary(member))")
+            }
+        }
+        return status
     }
 
     /// The addresses of `--from`: one per line, blank lines and `#` comments skipped.

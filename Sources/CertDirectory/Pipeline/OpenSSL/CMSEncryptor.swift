@@ -41,10 +41,35 @@ struct CMSEncryptor {
                 let written = prefix.withUnsafeBytes { BIO_write(output, $0.baseAddress, Int32($0.count)) }
                 guard written == Int32(prefix.count) else { throw EncryptionError("cannot write the output headers") }
             }
-            let flags = Int32(streamFlags) | (crlf ? SMIME_CRLFEOL : 0)
-            guard SMIME_write_CMS(output, cms, input, flags) == 1, BIO_ctrl(output, BIO_CTRL_FLUSH, 0, nil) == 1 else {
-                throw EncryptionError("writing the encrypted message failed: \(OpenSSLErrorQueue.drain())")
+            guard crlf else {
+                guard SMIME_write_CMS(output, cms, input, Int32(streamFlags)) == 1,
+                    BIO_ctrl(output, BIO_CTRL_FLUSH, 0, nil) == 1
+                else { throw EncryptionError("writing the encrypted message failed: \(OpenSSLErrorQueue.drain())") }
+                return
             }
+            try writeCRLF(cms: cms, input: input, flags: Int32(streamFlags) | SMIME_CRLFEOL, to: output)
+        }
+    }
+
+    /// SMIME_CRLFEOL ends only the MIME header lines with CRLF: OpenSSL's base64
+    /// BIO ends the body's lines with a bare LF. So a CRLF message is written to
+    /// memory first and every bare LF made CRLF on the way out.
+    private func writeCRLF(cms: OpaquePointer, input: OpaquePointer, flags: Int32, to output: OpaquePointer) throws {
+        guard let memory = BIO_new(BIO_s_mem()) else {
+            throw EncryptionError("cannot buffer the output: \(OpenSSLErrorQueue.drain())")
+        }
+        defer { BIO_free(memory) }
+        guard SMIME_write_CMS(memory, cms, input, flags) == 1 else {
+            throw EncryptionError("writing the encrypted message failed: \(OpenSSLErrorQueue.drain())")
+        }
+        var start: UnsafeMutablePointer<CChar>?
+        let length = copenssl_BIO_get_mem_data(memory, &start)
+        guard let start, length > 0 else { throw EncryptionError("OpenSSL wrote no S/MIME entity") }
+        let canonical = SMIMEEnvelope.canonicalLineEndings(
+            Array(UnsafeRawBufferPointer(start: start, count: length)))
+        let written = canonical.withUnsafeBytes { BIO_write(output, $0.baseAddress, Int32($0.count)) }
+        guard written == Int32(canonical.count), BIO_ctrl(output, BIO_CTRL_FLUSH, 0, nil) == 1 else {
+            throw EncryptionError("writing the encrypted message failed: \(OpenSSLErrorQueue.drain())")
         }
     }
 
