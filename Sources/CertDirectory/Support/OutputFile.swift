@@ -9,9 +9,11 @@ import Foundation
 /// An output file that no reader ever finds half-written.
 ///
 /// A regular file (or a path that does not exist yet) is written to a
-/// temporary file beside it (`mkstemp(3)`, mode 0600); ``commit()`` flushes it
-/// with `fsync(2)` and renames it over the target, ``discard()`` removes it and
-/// leaves the target untouched. A character device (`/dev/null`), a FIFO or a
+/// temporary file beside it (`mkstemp(3)`, then the mode a new file gets
+/// under the umask, as a shell redirection would give it); ``commit()``
+/// flushes it with `fsync(2)` and renames it over the target, ``discard()``
+/// removes it and leaves the target untouched. The temporary file is in
+/// ``StagingRegistry`` until then, so a signal handler can remove it. A character device (`/dev/null`), a FIFO or a
 /// socket is written straight through: renaming over a device would replace
 /// it. `-` means standard output. Writes are buffered (64 KiB).
 public final class OutputFile {
@@ -49,8 +51,15 @@ public final class OutputFile {
             url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).XXXXXX").path.utf8CString)
         descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else { throw OutputFileError(path: path, errno: errno) }
-        temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        self.temporary = temporary
+        StagingRegistry.register(temporary)
+        // mkstemp creates 0600; the output gets the mode any new file would.
+        fchmod(descriptor, 0o666 & ~Self.umask)
     }
+
+    /// The process's file-mode creation mask (read once: umask(2) can only be read by setting it).
+    static let umask: mode_t = readUmask()
 
     deinit {
         if !finished { discard() }
@@ -90,7 +99,10 @@ public final class OutputFile {
             if descriptor != STDOUT_FILENO { close(descriptor) }
             return
         }
-        defer { close(descriptor) }
+        defer {
+            close(descriptor)
+            StagingRegistry.unregister(temporary)
+        }
         guard fsync(descriptor) == 0 else {
             let code = errno
             unlink(temporary)
@@ -110,6 +122,7 @@ public final class OutputFile {
         if let temporary {
             close(descriptor)
             unlink(temporary)
+            StagingRegistry.unregister(temporary)
         } else if descriptor != STDOUT_FILENO {
             close(descriptor)
         }
@@ -138,6 +151,13 @@ public final class OutputFile {
             throw error
         }
     }
+}
+
+/// umask(2) can be read only by setting it: set a strict mask, then put the old one back.
+private func readUmask() -> mode_t {
+    let mask = umask(0o077)
+    _ = umask(mask)
+    return mask
 }
 
 /// An output file that cannot be written.
