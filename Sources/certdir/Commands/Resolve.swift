@@ -78,17 +78,17 @@ struct Resolve: AsyncParsableCommand {
     }
 
     /// The addresses of `--from`: one per line, blank lines and `#` comments skipped.
-    /// Thousands of addresses parse faster this way than as arguments.
+    /// Thousands of addresses parse faster this way than as arguments. A leading
+    /// byte order mark is skipped; a line that is not UTF-8 is malformed input (65).
     private func readAddressFile() throws -> [String] {
         guard let addressFile else { return [] }
         let bytes: [UInt8]
         do {
-            bytes = try InputFile.read(path: addressFile)
+            bytes = try InputFile.read(path: addressFile, limit: InputFile.addressListLimit)
         } catch {
             throw CLIError(.dataError, "--from: \(error)")
         }
-        return String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline)
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        return try AddressListText.lines(bytes, name: addressFile == "-" ? "stdin" : addressFile)
     }
 
     /// Writes one resolution. A file that cannot be written is reported and

@@ -15,7 +15,7 @@ enum PasswordSource {
         if let file {
             let bytes: [UInt8]
             do {
-                bytes = try InputFile.read(path: file)
+                bytes = try InputFile.read(path: file, limit: InputFile.passwordLimit)
             } catch {
                 throw CLIError(.config, "--password-file: \(error)")
             }
