@@ -31,6 +31,11 @@ public final class AddressBook: Sendable {
                     path: path, kind: .unusable("cannot create its folder: \(error.localizedDescription)"))
             }
         }
+        // Created 0600 before SQLite sees it: SQLite would create it 0644 under
+        // the umask, and gives its -wal and -shm files the database file's mode.
+        // The book holds who writes to whom: private, wherever it is.
+        let created = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if created >= 0 { close(created) }
         var configuration = Configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
         // One connection (a queue, not a pool): a command does a few short
