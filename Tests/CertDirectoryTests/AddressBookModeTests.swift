@@ -9,7 +9,8 @@ import Testing
 struct AddressBookModeTests {
     @Test("a new book and its -wal and -shm files are 0600 under a 022 umask, at any path")
     func privateModes() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certdir-bookmode-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "certdir-bookmode-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("book.sqlite").path

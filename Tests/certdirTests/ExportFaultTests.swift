@@ -14,7 +14,8 @@ struct ExportFaultTests {
     init() throws {
         directory = try TestDirectory.require()
         sample = try directory.sample()
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("certdir-exportfault-\(UUID().uuidString)")
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "certdir-exportfault-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     }
 
@@ -63,7 +64,8 @@ struct ExportFaultTests {
         return names
     }
 
-    @Test("der-dir into a folder that is not empty exits 74 and touches nothing in it", arguments: ["der-dir", "pem-dir"])
+    @Test(
+        "der-dir into a folder that is not empty exits 74 and touches nothing in it", arguments: ["der-dir", "pem-dir"])
     func refusesOccupiedFolder(format: String) throws {
         let target = try occupiedFolder()
         let outcome = try export(["--filter", "(!(uid=bulk*))", "--format", format, "--out", target.path])

@@ -71,7 +71,8 @@ struct InputLimitTests {
 }
 
 /// A byte order mark before the first address of `--from` is skipped, so the address is found.
-@Suite("certdir resolve --from with a BOM", .enabled(if: TestDirectory.isAvailable, "\(TestDirectory.unavailableReason)"))
+@Suite(
+    "certdir resolve --from with a BOM", .enabled(if: TestDirectory.isAvailable, "\(TestDirectory.unavailableReason)"))
 struct AddressListBOMTests {
     @Test("a leading BOM is skipped")
     func leadingBOM() throws {
@@ -80,7 +81,8 @@ struct AddressListBOMTests {
         let outcome = try CertDirProcess.run(
             [
                 "resolve", "--uri", directory.ldapURI, "--base", directory.base, "--trust-anchor",
-                sample.path(sample.trustAnchor), "--intermediates", sample.path(sample.intermediate), "--format", "json",
+                sample.path(sample.trustAnchor), "--intermediates", sample.path(sample.intermediate), "--format",
+                "json",
                 "--from", "-",
             ], stdin: "\u{FEFF}alice@example.com\r\nec@example.com\r\n")
         #expect(outcome.status == 0, "\(outcome.stderr)")

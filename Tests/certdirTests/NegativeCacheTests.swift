@@ -4,14 +4,18 @@ import Testing
 
 /// Negative answers (unknown addresses) stay under `--negative-cache-size`,
 /// the oldest going first, and `book prune` removes the expired ones.
-@Suite("address book: bounded negative answers", .enabled(if: TestDirectory.isAvailable, "\(TestDirectory.unavailableReason)"))
+@Suite(
+    "address book: bounded negative answers",
+    .enabled(if: TestDirectory.isAvailable, "\(TestDirectory.unavailableReason)"))
 struct NegativeCacheTests {
     let directory: TestDirectory
     let book: String
 
     init() throws {
         directory = try TestDirectory.require()
-        book = FileManager.default.temporaryDirectory.appendingPathComponent("certdir-neg-\(UUID().uuidString).sqlite").path
+        book =
+            FileManager.default.temporaryDirectory.appendingPathComponent("certdir-neg-\(UUID().uuidString).sqlite")
+            .path
     }
 
     /// The addresses of the negative answers in the book, read by Python's sqlite3.

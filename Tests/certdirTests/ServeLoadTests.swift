@@ -80,7 +80,9 @@ struct ServeLoadTests {
         try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: [String: Any]])
     }
 
-    @Test("HEAD is a GET without its body; OPTIONS and POST are 405; a 100 KB target is 414 with a reason; xchunked is 501")
+    @Test(
+        "HEAD is a GET without its body; OPTIONS and POST are 405; a 100 KB target is 414 with a reason; xchunked is 501"
+    )
     func httpDetails() throws {
         try withServer(40, []) { server in
             let output = try python(
@@ -189,7 +191,8 @@ struct ServeLoadTests {
             #expect((answers["early"] as? String)?.isEmpty == true, "answered past the cap: \(answers)")
             #expect((answers["late"] as? String)?.hasPrefix("HTTP/1.1 ") == true, "\(answers)")
             #expect([200, 503].contains(answers["after"] as? Int ?? 0), "\(answers)")
-            let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(server.pid)/fd").count) ?? 0
+            let descriptors =
+                (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(server.pid)/fd").count) ?? 0
             #expect(descriptors < 300, "open descriptors: \(descriptors)")
         }
     }
@@ -207,7 +210,8 @@ struct ServeLoadTests {
                 let answer = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
                 #expect(answer["status"] as? Int == 503, "\(answer)")
                 let body = try #require(
-                    try JSONSerialization.jsonObject(with: Data((answer["body"] as? String ?? "").utf8)) as? [String: Any])
+                    try JSONSerialization.jsonObject(with: Data((answer["body"] as? String ?? "").utf8))
+                        as? [String: Any])
                 let formatter = ISO8601DateFormatter()
                 let since = try #require((body["since"] as? String).flatMap(formatter.date(from:)), "\(body)")
                 let retry = try #require((body["retry_at"] as? String).flatMap(formatter.date(from:)), "\(body)")

@@ -67,7 +67,8 @@ public enum InputFile {
             if count == 0 { break }
             bytes.append(contentsOf: chunk[0..<count])
             if bytes.count > limit {
-                throw InputFileError(path: name, reason: "larger than \(describe(limit)), more than this input may hold")
+                throw InputFileError(
+                    path: name, reason: "larger than \(describe(limit)), more than this input may hold")
             }
         }
         return bytes
@@ -81,13 +82,15 @@ public enum InputFile {
         let deadline = ContinuousClock.now + .milliseconds(Int(pipeTimeout * 1000))
         while true {
             let left = deadline - ContinuousClock.now
-            let milliseconds = max(0, Int(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+            let milliseconds = max(
+                0, Int(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
             let ready = poll(&entry, 1, Int32(min(milliseconds, Int(Int32.max))))
             if ready > 0 { return }
             if ready < 0 && errno == EINTR { continue }
             if ready < 0 { throw InputFileError(path: name, reason: String(cString: strerror(errno))) }
             throw InputFileError(
-                path: name, reason: "a pipe that sent nothing for \(describeSeconds(pipeTimeout)) (is anything writing to it?)")
+                path: name,
+                reason: "a pipe that sent nothing for \(describeSeconds(pipeTimeout)) (is anything writing to it?)")
         }
     }
 
