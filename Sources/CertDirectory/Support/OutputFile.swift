@@ -9,8 +9,9 @@ import Foundation
 /// An output file that no reader ever finds half-written.
 ///
 /// A regular file (or a path that does not exist yet) is written to a
-/// temporary file beside it (`mkstemp(3)`, then the mode a new file gets
-/// under the umask, as a shell redirection would give it); ``commit()``
+/// temporary file beside it (`mkstemp(3)`: mode 0600, or with `public` the
+/// mode a new file gets under the umask, as a shell redirection would give
+/// it, for certificates, which are public); ``commit()``
 /// flushes it with `fsync(2)` and renames it over the target, ``discard()``
 /// removes it and leaves the target untouched. The temporary file is in
 /// ``StagingRegistry`` until then, so a signal handler can remove it. A character device (`/dev/null`), a FIFO or a
@@ -26,7 +27,8 @@ public final class OutputFile {
 
     /// Opens the output.
     /// - Throws: ``OutputFileError`` naming the path (a folder, no permission…).
-    public init(path: String) throws {
+    /// - Parameter public: The output is public (certificates): give it the umask's mode, not 0600.
+    public init(path: String, public isPublic: Bool = false) throws {
         self.path = path
         if path == "-" {
             descriptor = STDOUT_FILENO
@@ -54,8 +56,8 @@ public final class OutputFile {
         let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         self.temporary = temporary
         StagingRegistry.register(temporary)
-        // mkstemp creates 0600; the output gets the mode any new file would.
-        fchmod(descriptor, 0o666 & ~Self.umask)
+        // mkstemp creates 0600; a public output gets the mode any new file would.
+        if isPublic { fchmod(descriptor, 0o666 & ~Self.umask) }
     }
 
     /// The process's file-mode creation mask (read once: umask(2) can only be read by setting it).
@@ -129,8 +131,8 @@ public final class OutputFile {
     }
 
     /// Writes `bytes` to `path` and commits; on error the target is untouched.
-    public static func write(_ bytes: [UInt8], to path: String) throws {
-        let output = try OutputFile(path: path)
+    public static func write(_ bytes: [UInt8], to path: String, public isPublic: Bool = false) throws {
+        let output = try OutputFile(path: path, public: isPublic)
         do {
             try output.write(bytes)
             try output.commit()

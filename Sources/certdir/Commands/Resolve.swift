@@ -107,7 +107,7 @@ struct Resolve: AsyncParsableCommand {
             let path = out + "/" + "\(chosen.sha256).\(format.rawValue)"
             do {
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-                try OutputFile.write(format == .pem ? Array(chosen.pem.utf8) : chosen.der, to: path)
+                try OutputFile.write(format == .pem ? Array(chosen.pem.utf8) : chosen.der, to: path, public: true)
                 if explain { Console.error("  wrote \(path)\n") }
             } catch {
                 Console.fail("\(resolution.address): cannot write \(path): \(error)")
