@@ -168,7 +168,7 @@ struct ExportFaultTests {
     func signalRemovesStaging(signal: String) throws {
         let files = folder.appendingPathComponent("files").path
         let bundle = folder.appendingPathComponent("all.pem").path
-        // Waits (at most 10 s) until the staging folder holds files, i.e. the export is under way.
+        // Waits (at most 20 s) until the staging folder holds files, i.e. the export is under way.
         let outcome = try CertDirProcess.run(
             [
                 "-c",
@@ -178,7 +178,7 @@ struct ExportFaultTests {
                   i=0
                   until [ -n "$(find '\(folder.path)' -mindepth 2 -name '*.pem' 2>/dev/null | head -1)" ] \
                     || [ -n "$(find '\(folder.path)' -maxdepth 1 -name '.all.pem.*' -size +1k 2>/dev/null)" ]; do
-                    i=$((i+1)); [ $i -gt 200 ] && break; sleep 0.05
+                    i=$((i+1)); [ $i -gt 400 ] && break; sleep 0.05
                   done
                   kill -\(signal) $pid; wait $pid; echo "status $?"
                 }

@@ -101,9 +101,10 @@ public final class OutputFile {
             if descriptor != STDOUT_FILENO { close(descriptor) }
             return
         }
-        defer {
-            close(descriptor)
-            StagingRegistry.unregister(temporary)
+        defer { close(descriptor) }
+        guard StagingRegistry.claim(temporary) else {
+            unlink(temporary)
+            throw OutputFileError(path: path, reason: "interrupted by a signal")
         }
         guard fsync(descriptor) == 0 else {
             let code = errno

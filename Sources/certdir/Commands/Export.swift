@@ -80,6 +80,9 @@ struct Export: AsyncParsableCommand {
                 meter.finish()
                 Console.error(ExportSummary.text(result))
             } catch {
+                // A signal's handler removed the staging output under the writer's feet and is
+                // about to end the process with that signal: let it, rather than exit 74 first.
+                if StagingRegistry.isStopping { sleep(5) }
                 meter.finish()
                 if !sink.isStreaming { Console.fail("nothing was written to \(out ?? "-")") }
                 throw error

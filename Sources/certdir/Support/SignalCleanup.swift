@@ -8,6 +8,7 @@ import Foundation
 /// and the caller still sees the signal in the exit status.
 enum SignalCleanup {
     nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+    private static let queue = DispatchQueue(label: "certdir.signals")
 
     /// Installs the handlers; call before anything is staged. Idempotent.
     static func install() {
@@ -15,7 +16,8 @@ enum SignalCleanup {
         for signalNumber in [SIGTERM, SIGINT, SIGHUP] {
             // Ignored here so that only the dispatch source sees it.
             signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            // A queue of its own: the global queues' threads may all be busy checking certificates.
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
             source.setEventHandler {
                 StagingRegistry.removeAll()
                 signal(signalNumber, SIG_DFL)

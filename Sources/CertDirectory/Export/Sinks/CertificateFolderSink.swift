@@ -59,6 +59,9 @@ public final class CertificateFolderSink: ExportSink {
 
     public func finish() throws {
         let manager = FileManager.default
+        guard StagingRegistry.claim(staging.path) else {
+            throw OutputFileError(path: target.path, reason: "interrupted by a signal")
+        }
         if intoExisting {
             let names: [String]
             do {
@@ -75,7 +78,6 @@ public final class CertificateFolderSink: ExportSink {
         } else {
             guard rename(staging.path, target.path) == 0 else { throw OutputFileError(path: target.path, errno: errno) }
         }
-        StagingRegistry.unregister(staging.path)
     }
 
     public func discard() {
