@@ -1,5 +1,6 @@
 public import CertDirectory
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -42,7 +43,7 @@ public struct CertificateServer: Sendable {
     /// - Parameter onListening: Called with the bound address once the server accepts connections.
     /// - Throws: ``ServeError`` for unusable TLS files; NIO's error when the address cannot be bound.
     public func run(onListening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
-        let pool = DirectoryPool(resolver: resolver, size: poolSize)
+        let pool = DirectoryPool(resolver: resolver, size: poolSize, retryInterval: configuration.retryInterval)
         let caching = CachingResolver(
             resolver: resolver, book: book, policy: policy,
             directoryLookup: { addresses, time in try await pool.resolve(addresses, at: time) })
@@ -60,9 +61,12 @@ public struct CertificateServer: Sendable {
             middleware: StoreMiddleware(
                 limiter: RateLimiter(rate: configuration.rateLimit, burst: configuration.rateBurst),
                 maxTargetLength: configuration.maxTargetLength, accessLog: configuration.accessLog))
-        router.get("search.cgi") { try await handler.search($0, $1) }
-        router.get("v1/resolve") { try await handler.resolve($0, $1) }
-        router.get("healthz") { await handler.health($0, $1) }
+        // HEAD runs the GET handler; StoreMiddleware drops the body.
+        for method in [HTTPRequest.Method.get, .head] {
+            router.on("search.cgi", method: method) { try await handler.search($0, $1) }
+            router.on("v1/resolve", method: method) { try await handler.resolve($0, $1) }
+            router.on("healthz", method: method) { await handler.health($0, $1) }
+        }
 
         var services: [any Service] = []
         if configuration.indexRefresh >= 0 {
@@ -77,7 +81,8 @@ public struct CertificateServer: Sendable {
         let app = Application(
             router: router, server: try serverBuilder(),
             configuration: .init(
-                address: .hostname(configuration.host, port: configuration.port), serverName: "certdir"),
+                address: .hostname(configuration.host, port: configuration.port), serverName: "certdir",
+                availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxClients, logger: logger)),
             services: services,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
@@ -94,7 +99,10 @@ public struct CertificateServer: Sendable {
     }
 
     private func serverBuilder() throws -> HTTPServerBuilder {
-        guard configuration.tlsCertificatePath != nil || configuration.tlsKeyPath != nil else { return .http1() }
+        let http1 = HTTPServerBuilder.guardedHTTP1(
+            headerTimeout: .nanoseconds(Int64(configuration.headerTimeout * 1e9)),
+            idleTimeout: .nanoseconds(Int64(configuration.idleTimeout * 1e9)))
+        guard configuration.tlsCertificatePath != nil || configuration.tlsKeyPath != nil else { return http1 }
         guard let certificatePath = configuration.tlsCertificatePath, let keyPath = configuration.tlsKeyPath else {
             throw ServeError("TLS needs both a certificate and a key")
         }
@@ -104,7 +112,7 @@ public struct CertificateServer: Sendable {
             }
             let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
             let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
-            return try .tls(.http1(), tlsConfiguration: tls)
+            return try .tls(http1, tlsConfiguration: tls)
         } catch {
             throw ServeError("cannot use the TLS certificate or key: \(error)")
         }

@@ -30,13 +30,28 @@ public struct ServeConfiguration: Sendable {
     public var frontLifetime: TimeInterval
     /// Seconds between full index rebuilds for hash and name queries (default 3600); `0`: never rebuild.
     public var indexRefresh: TimeInterval
+    /// Seconds a request head may take from its first byte to its end (default 10); then 408 and close.
+    public var headerTimeout: TimeInterval
+    /// Seconds a connection may stay silent after opening or after a response (default 60); then it is closed.
+    public var idleTimeout: TimeInterval
+    /// Client connections open at once (default 1024). At the cap, new connections wait in the
+    /// listen backlog until one closes, so the process never runs out of file descriptors.
+    public var maxClients: Int
+    /// Seconds between attempts to reach the directory while it is down (default 30);
+    /// meanwhile answers come from the book (stale) or are 503.
+    public var retryInterval: TimeInterval
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maxAge: Int = 300, maxTargetLength: Int = 1024,
         rateLimit: Double = 2000, rateBurst: Double? = nil, tlsCertificatePath: String? = nil,
         tlsKeyPath: String? = nil, accessLog: Bool = true, frontCapacity: Int = 10_000,
-        frontLifetime: TimeInterval = 60, indexRefresh: TimeInterval = 3600
+        frontLifetime: TimeInterval = 60, indexRefresh: TimeInterval = 3600, headerTimeout: TimeInterval = 10,
+        idleTimeout: TimeInterval = 60, maxClients: Int = 1024, retryInterval: TimeInterval = 30
     ) {
+        self.headerTimeout = headerTimeout
+        self.idleTimeout = idleTimeout
+        self.maxClients = maxClients
+        self.retryInterval = retryInterval
         self.host = host
         self.port = port
         self.maxAge = maxAge

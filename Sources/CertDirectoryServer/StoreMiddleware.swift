@@ -3,8 +3,10 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// In front of every route: the target-length limit (414), the per-client
-/// rate limit (429), and one access-log line per request.
+/// In front of every route: the methods served (GET, and HEAD as a GET
+/// without its body; others 405), transfer codings (a request naming one
+/// other than chunked is 501, RFC 9112 §6.1), the target-length limit (414),
+/// the per-client rate limit (429), and one access-log line per request.
 ///
 /// The access log names the method, the path, the status, the time taken and
 /// the client, at `info`; never the query, since it holds mail addresses
@@ -19,8 +21,15 @@ struct StoreMiddleware: RouterMiddleware {
         async throws -> Response
     {
         let started = ContinuousClock.now
-        let response: Response
-        if request.uri.string.utf8.count > maxTargetLength {
+        var response: Response
+        if request.method != .get && request.method != .head {
+            response = HTTPAnswers.text(
+                .methodNotAllowed, "only GET and HEAD are served", headers: [.allow: "GET, HEAD"])
+        } else if let coding = request.headers[.transferEncoding], coding.lowercased() != "chunked" {
+            // The body's framing is unknown: answer and close rather than guess where the next request starts.
+            response = HTTPAnswers.text(
+                .notImplemented, "transfer coding not supported: \(coding)", headers: [.connection: "close"])
+        } else if request.uri.string.utf8.count > maxTargetLength {
             response = HTTPAnswers.text(.uriTooLong, "the request target is longer than \(maxTargetLength) bytes")
         } else if limiter.rate > 0, let wait = limiter.admit(context.client) {
             response = HTTPAnswers.text(
@@ -38,6 +47,12 @@ struct StoreMiddleware: RouterMiddleware {
             }
         }
         log(request, context, status: response.status, started)
+        if request.method == .head {
+            // The GET's header fields, its length among them, without the body (RFC 9110 §9.3.2).
+            let length = response.body.contentLength
+            response.body = .init()
+            if let length { response.headers[.contentLength] = "\(length)" }
+        }
         return response
     }
 

@@ -39,12 +39,9 @@ struct DescriptorReuseTests {
             let dropped = try await searchAndDrop(directory)
             let connection = try await LDAPConnection.connect(configuration(directory))
             if await connection.handle.descriptor == dropped { reused += 1 }
-            let clock = ContinuousClock()
-            let start = clock.now
+            // A lost wake-up would end in the 2 s operation timeout, which throws here.
             let entries = try await connection.search(aliceSearch(directory)).entries
             #expect(entries.count == 1)
-            // A lost wake-up costs the whole 2 s operation timeout (or throws timeout above).
-            #expect(clock.now - start < .seconds(1))
             await connection.close()
         }
         // The scenario was exercised: the descriptor number was handed out again.

@@ -55,6 +55,7 @@ extension AddressBook {
             for resolution in resolutions where resolution.status != .error {
                 try Self.record(db, resolution, directory: directory, uri: uri, checks: checks, at: now)
             }
+            try boundNegatives(db, added: resolutions.count { $0.status != .error && $0.status != .ok })
         }
     }
 

@@ -12,6 +12,8 @@ public final class AddressBook: Sendable {
     /// The database file.
     public let path: String
     let database: DatabaseQueue
+    /// Keeps the stored negative answers under their limit.
+    let negativeBound: NegativeBound
 
     /// How long a writer waits for another process's transaction, in seconds.
     public static let busyTimeout: TimeInterval = 10
@@ -19,8 +21,10 @@ public final class AddressBook: Sendable {
     /// Opens the book at `path`, creating the file and its folder (mode 0700) if absent.
     /// - Throws: ``AddressBookError`` when the file is not a certdir address
     ///   book, is corrupt, comes from a newer certdir, or cannot be created.
-    public init(path: String) throws {
+    /// - Parameter negativeLimit: The most negative answers kept (``defaultNegativeLimit``); the oldest go first.
+    public init(path: String, negativeLimit: Int = AddressBook.defaultNegativeLimit) throws {
         self.path = path
+        negativeBound = NegativeBound(limit: negativeLimit)
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
             do {
@@ -31,6 +35,11 @@ public final class AddressBook: Sendable {
                     path: path, kind: .unusable("cannot create its folder: \(error.localizedDescription)"))
             }
         }
+        // Created 0600 before SQLite sees it: SQLite would create it 0644 under
+        // the umask, and gives its -wal and -shm files the database file's mode.
+        // The book holds who writes to whom: private, wherever it is.
+        let created = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if created >= 0 { close(created) }
         var configuration = Configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
         // One connection (a queue, not a pool): a command does a few short

@@ -69,7 +69,7 @@ public enum PublishInput {
     ) {
         let bytes: [UInt8]
         do {
-            bytes = try InputFile.read(path: path)
+            bytes = try InputFile.read(path: path, limit: InputFile.certificateLimit)
         } catch let error as InputFileError {
             throw CertificateFileError(path: path, reason: "cannot read: \(error.reason)")
         }

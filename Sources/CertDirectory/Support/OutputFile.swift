@@ -9,9 +9,12 @@ import Foundation
 /// An output file that no reader ever finds half-written.
 ///
 /// A regular file (or a path that does not exist yet) is written to a
-/// temporary file beside it (`mkstemp(3)`, mode 0600); ``commit()`` flushes it
-/// with `fsync(2)` and renames it over the target, ``discard()`` removes it and
-/// leaves the target untouched. A character device (`/dev/null`), a FIFO or a
+/// temporary file beside it (`mkstemp(3)`: mode 0600, or with `public` the
+/// mode a new file gets under the umask, as a shell redirection would give
+/// it, for certificates, which are public); ``commit()``
+/// flushes it with `fsync(2)` and renames it over the target, ``discard()``
+/// removes it and leaves the target untouched. The temporary file is in
+/// ``StagingRegistry`` until then, so a signal handler can remove it. A character device (`/dev/null`), a FIFO or a
 /// socket is written straight through: renaming over a device would replace
 /// it. `-` means standard output. Writes are buffered (64 KiB).
 public final class OutputFile {
@@ -24,7 +27,8 @@ public final class OutputFile {
 
     /// Opens the output.
     /// - Throws: ``OutputFileError`` naming the path (a folder, no permission…).
-    public init(path: String) throws {
+    /// - Parameter public: The output is public (certificates): give it the umask's mode, not 0600.
+    public init(path: String, public isPublic: Bool = false) throws {
         self.path = path
         if path == "-" {
             descriptor = STDOUT_FILENO
@@ -49,8 +53,15 @@ public final class OutputFile {
             url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).XXXXXX").path.utf8CString)
         descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else { throw OutputFileError(path: path, errno: errno) }
-        temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        self.temporary = temporary
+        StagingRegistry.register(temporary)
+        // mkstemp creates 0600; a public output gets the mode any new file would.
+        if isPublic { fchmod(descriptor, 0o666 & ~Self.umask) }
     }
+
+    /// The process's file-mode creation mask (read once: umask(2) can only be read by setting it).
+    static let umask: mode_t = readUmask()
 
     deinit {
         if !finished { discard() }
@@ -91,6 +102,10 @@ public final class OutputFile {
             return
         }
         defer { close(descriptor) }
+        guard StagingRegistry.claim(temporary) else {
+            unlink(temporary)
+            throw OutputFileError(path: path, reason: "interrupted by a signal")
+        }
         guard fsync(descriptor) == 0 else {
             let code = errno
             unlink(temporary)
@@ -110,14 +125,15 @@ public final class OutputFile {
         if let temporary {
             close(descriptor)
             unlink(temporary)
+            StagingRegistry.unregister(temporary)
         } else if descriptor != STDOUT_FILENO {
             close(descriptor)
         }
     }
 
     /// Writes `bytes` to `path` and commits; on error the target is untouched.
-    public static func write(_ bytes: [UInt8], to path: String) throws {
-        let output = try OutputFile(path: path)
+    public static func write(_ bytes: [UInt8], to path: String, public isPublic: Bool = false) throws {
+        let output = try OutputFile(path: path, public: isPublic)
         do {
             try output.write(bytes)
             try output.commit()
@@ -138,6 +154,13 @@ public final class OutputFile {
             throw error
         }
     }
+}
+
+/// umask(2) can be read only by setting it: set a strict mask, then put the old one back.
+private func readUmask() -> mode_t {
+    let mask = umask(0o077)
+    _ = umask(mask)
+    return mask
 }
 
 /// An output file that cannot be written.

@@ -227,7 +227,7 @@ struct Encrypt: AsyncParsableCommand {
 
     private func readInput() throws -> [UInt8] {
         do {
-            return try InputFile.read(path: input)
+            return try InputFile.read(path: input, limit: InputFile.messageLimit)
         } catch {
             throw CLIError(.dataError, "\(error)")
         }

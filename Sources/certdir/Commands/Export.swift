@@ -47,12 +47,20 @@ struct Export: AsyncParsableCommand {
     @Option(name: .customLong("page-size"), help: "Entries per page (default 500; AD caps it at 1000).")
     var pageSize = 500
 
+    @Flag(
+        help:
+            "Write into an existing folder that is not empty (pem-dir, der-dir): add or replace only <sha256> files.")
+    var merge = false
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         if !(1...100_000).contains(pageSize) { throw ValidationError("--page-size must be between 1 and 100000") }
         if (format == .pemDir || format == .derDir) && (out == nil || out == "-") {
             throw ValidationError("--format \(format.rawValue) needs --out FOLDER")
+        }
+        if merge && format != .pemDir && format != .derDir {
+            throw ValidationError("--merge goes with --format pem-dir or der-dir")
         }
         if let filter, filter.isEmpty || filter.utf8.count > 65_536 {
             throw ValidationError("--filter must be a non-empty LDAP filter")
@@ -63,6 +71,7 @@ struct Export: AsyncParsableCommand {
         try await ResolveExit.guarded {
             let settings = try EffectiveSettings.make(directory, checking)
             for warning in settings.warnings { output.note("warning: \(warning)") }
+            SignalCleanup.install()
             let sink = try makeSink(out ?? "-")
             let exporter = DirectoryExporter(
                 directory: settings.directory, validator: settings.validator, intermediates: settings.intermediates,
@@ -76,6 +85,9 @@ struct Export: AsyncParsableCommand {
                 meter.finish()
                 if !output.quiet { Console.error(ExportSummary.text(result)) }
             } catch {
+                // A signal's handler removed the staging output under the writer's feet and is
+                // about to end the process with that signal: let it, rather than exit 74 first.
+                if StagingRegistry.isStopping { sleep(5) }
                 meter.finish()
                 if !sink.isStreaming { Console.fail("nothing was written to \(out ?? "-")") }
                 throw error
@@ -88,11 +100,13 @@ struct Export: AsyncParsableCommand {
             switch format {
             case .pem: return try PEMBundleSink(path: path)
             case .p7c: return try PKCS7BundleSink(path: path)
-            case .pemDir: return try CertificateFolderSink(path: path, encoding: .pem)
-            case .derDir: return try CertificateFolderSink(path: path, encoding: .der)
+            case .pemDir: return try CertificateFolderSink(path: path, encoding: .pem, merge: merge)
+            case .derDir: return try CertificateFolderSink(path: path, encoding: .der, merge: merge)
             case .ldif: return try LDIFSink(path: path)
             case .json: return try JSONLinesSink(path: path)
             }
+        } catch let error as FolderNotEmptyError {
+            throw CLIError(.ioError, "\(error) (--merge adds certdir's files to it)")
         } catch {
             throw CLIError(.ioError, "\(error)")
         }

@@ -47,6 +47,19 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("index-refresh"), help: "Seconds between rebuilds of the hash index (0: build once).")
     var indexRefresh: Double = 3600
 
+    @Option(name: .customLong("header-timeout"), help: "Seconds a request head may take to arrive (then 408).")
+    var headerTimeout: Double = 10
+
+    @Option(name: .customLong("idle-timeout"), help: "Seconds an idle client connection is kept open.")
+    var idleTimeout: Double = 60
+
+    @Option(name: .customLong("max-clients"), help: "Client connections open at once; more wait to be accepted.")
+    var maxClients = 1024
+
+    @Option(
+        name: .customLong("retry-interval"), help: "Seconds between attempts to reach a directory that is down.")
+    var retryInterval: Double = 30
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -61,6 +74,10 @@ struct Serve: AsyncParsableCommand {
         if (tlsCertificate == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         if book.disabled || book.offline { throw ValidationError("serve needs the address book and the directory") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+        guard headerTimeout > 0, idleTimeout > 0, retryInterval > 0, (1...1_000_000).contains(maxClients) else {
+            throw ValidationError(
+                "--header-timeout, --idle-timeout and --retry-interval must be more than 0, --max-clients 1 to 1000000")
+        }
         guard maxAge >= 0, maxQuery >= 64, connections >= 1, connections <= 16, rateLimit >= 0, indexRefresh >= 0 else {
             throw ValidationError(
                 "--max-age, --rate-limit and --index-refresh must be 0 or more, --max-query at least 64, --connections 1 to 16"
@@ -93,7 +110,8 @@ struct Serve: AsyncParsableCommand {
             let configuration = ServeConfiguration(
                 host: host, port: port, maxAge: maxAge, maxTargetLength: maxQuery, rateLimit: rateLimit,
                 tlsCertificatePath: tlsCertificate, tlsKeyPath: tlsKey, accessLog: !noAccessLog && !output.quiet,
-                indexRefresh: indexRefresh)
+                indexRefresh: indexRefresh, headerTimeout: headerTimeout, idleTimeout: idleTimeout,
+                maxClients: maxClients, retryInterval: retryInterval)
             let server = CertificateServer(
                 configuration: configuration, resolver: resolver, book: store, policy: book.policy,
                 poolSize: connections, logger: logger)

@@ -57,7 +57,7 @@ struct ConfigFile {
         }
         let text: String
         do {
-            text = String(decoding: try InputFile.read(path: path), as: UTF8.self)
+            text = String(decoding: try InputFile.read(path: path, limit: InputFile.configurationLimit), as: UTF8.self)
         } catch {
             throw CLIError(.config, "config file: \(error)")
         }

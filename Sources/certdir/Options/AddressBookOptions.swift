@@ -33,7 +33,13 @@ struct AddressBookOptions: ParsableArguments {
         help: "Seconds an answer may serve when the directory is down (default 604800).")
     var maximumStaleness: Double?
 
+    @Option(
+        name: .customLong("negative-cache-size"),
+        help: "Negative answers the book keeps at most; the oldest go first (default 100000).")
+    var negativeLimit = AddressBook.defaultNegativeLimit
+
     func validate() throws {
+        if negativeLimit < 1 { throw ValidationError("--negative-cache-size must be 1 or more") }
         if disabled && (offline || refresh || path != nil) {
             throw ValidationError("--no-address-book excludes --address-book, --offline and --refresh")
         }
@@ -55,7 +61,7 @@ struct AddressBookOptions: ParsableArguments {
     /// Opens the book; `nil` with `--no-address-book`.
     /// - Throws: ``AddressBookError`` (exit 74).
     func open() throws -> AddressBook? {
-        disabled ? nil : try AddressBook(path: Self.path(path))
+        disabled ? nil : try AddressBook(path: Self.path(path), negativeLimit: negativeLimit)
     }
 
     var policy: CachePolicy {

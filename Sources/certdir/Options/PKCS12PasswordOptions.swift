@@ -24,7 +24,7 @@ struct PKCS12PasswordOptions: ParsableArguments {
         if let file {
             let bytes: [UInt8]
             do {
-                bytes = try InputFile.read(path: file)
+                bytes = try InputFile.read(path: file, limit: InputFile.passwordLimit)
             } catch {
                 throw CLIError(.config, "--p12-password-file: \(error)")
             }

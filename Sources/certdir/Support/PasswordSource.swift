@@ -15,7 +15,7 @@ enum PasswordSource {
         if case .file(let file) = source {
             let bytes: [UInt8]
             do {
-                bytes = try InputFile.read(path: file)
+                bytes = try InputFile.read(path: file, limit: InputFile.passwordLimit)
             } catch {
                 throw CLIError(.config, "--password-file: \(error)")
             }

@@ -50,6 +50,9 @@ enum ResolveExit {
             return (status, error.description)
         case let error as CLIError:
             return (error.status, error.description)
+        case let error as OutputFileError:
+            // A full disk or a read-only target is an output error (74), not a temporary one.
+            return (.ioError, error.description)
         case let error as DirectoryUnavailableError:
             return (.tempFail, error.description)
         case let error as NotInAddressBookError:

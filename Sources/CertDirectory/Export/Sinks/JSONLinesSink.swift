@@ -44,7 +44,7 @@ public final class JSONLinesSink: ExportSink {
     public func finish() throws {
         defer { try? FileManager.default.removeItem(atPath: stagingPath) }
         try staging.commit()
-        let output = try OutputFile(path: path)
+        let output = try OutputFile(path: path, public: true)
         do {
             guard let input = FileHandle(forReadingAtPath: stagingPath) else {
                 throw OutputFileError(path: stagingPath, reason: "cannot read the staged records")

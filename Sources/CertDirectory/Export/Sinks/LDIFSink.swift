@@ -11,7 +11,7 @@ public final class LDIFSink: ExportSink {
     private let output: OutputFile
 
     public init(path: String) throws {
-        output = try OutputFile(path: path)
+        output = try OutputFile(path: path, public: true)
         try output.write("version: 1\n\n")
     }
 

@@ -2,7 +2,7 @@
 public final class PEMBundleSink: ExportSink {
     private let output: OutputFile
 
-    public init(path: String) throws { output = try OutputFile(path: path) }
+    public init(path: String) throws { output = try OutputFile(path: path, public: true) }
 
     public func record(_ record: ExportRecord) throws {
         guard let certificate = record.certificate else { return }

@@ -14,7 +14,7 @@ public final class PKCS7BundleSink: ExportSink {
     private var certificateBytes = 0
 
     public init(path: String) throws {
-        output = try OutputFile(path: path)
+        output = try OutputFile(path: path, public: true)
         stagingPath =
             FileManager.default.temporaryDirectory.appendingPathComponent("certdir-p7c-\(UUID().uuidString)").path
         staging = try OutputFile(path: stagingPath)

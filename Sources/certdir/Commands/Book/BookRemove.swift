@@ -44,16 +44,31 @@ struct BookRemove: AsyncParsableCommand {
 /// `certdir book prune`.
 struct BookPrune: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "prune", abstract: "Remove expired certificates and contacts left empty; report the counts.",
+        commandName: "prune",
+        abstract:
+            "Remove expired certificates, negative answers older than the negative TTL, and contacts left empty; report the counts.",
         discussion: "Exit status: 0 done; 74 the address book cannot be written.")
 
     @OptionGroup var context: BookContext
 
+    @Option(name: .customLong("negative-ttl"), help: "Seconds a negative answer is reused (default 3600).")
+    var negativeTTL: Double = CachePolicy().negativeTTL
+
+    func validate() throws {
+        if !negativeTTL.isFinite || negativeTTL < 0 {
+            throw ValidationError("--negative-ttl must be a number of seconds, 0 or more")
+        }
+    }
+
     func run() async throws {
         try await ResolveExit.guarded {
             let time = try context.settings().time
-            let (certificates, contacts) = try context.open().prune(at: time)
-            try Console.out("removed \(certificates) expired certificates and \(contacts) empty contacts\n")
+            let book = try context.open()
+            let negatives = try book.pruneNegatives(olderThan: negativeTTL, at: time)
+            let (certificates, contacts) = try book.prune(at: time)
+            try Console.out(
+                "removed \(certificates) expired certificates, \(negatives) expired negative answers and \(contacts) empty contacts\n"
+            )
         }
     }
 }
