@@ -1,7 +1,7 @@
+import CertDirectory
 import Foundation
 import FuzzSupport
 
-import CertDirectory
 @testable import CertDirectoryServer
 
 // An RFC 4387 query string → the parameters of `/search.cgi` → SearchQuery.

@@ -35,7 +35,9 @@ enum Runner {
         let parsedIntermediates = intermediateDERs.compactMap { try? ParsedCertificate(der: $0) }
         let crls = testcase.crls.flatMap { pemBlocks($0, label: "X509 CRL") }.compactMap { CRLRef(der: $0) }
         let time = testcase.validationTime.flatMap { try? Date($0, strategy: .iso8601) } ?? Date()
-        let validator = CertificateValidator(trustAnchors: anchors)
+        // Strict signer strength: a weak key or digest refuses a signer, as it refuses a recipient.
+        let validator = CertificateValidator(
+            trustAnchors: anchors, policy: ValidationPolicy(strictSignerStrength: true))
 
         var outcome = Outcome(accepted: false, context: "")
         // Export's route: the same verdict with and without promoted intermediates.
@@ -65,6 +67,18 @@ enum Runner {
             leaf: leafX509, intermediates: intermediates, crls: crls, at: time, expecting: peer)
         guard case .trusted(let length) = verdict else {
             if case .untrusted(let reason, let depth) = verdict { outcome.context = "\(reason) at depth \(depth)" }
+            return outcome
+        }
+        // certdir's rule: a CA certificate is a path element, never a recipient nor (by default) a signer.
+        if leaf.isCA {
+            outcome.context = "path of \(length) certificates, but the peer is a CA certificate"
+            return outcome
+        }
+        // certdir's strength floor on the peer's key and signature (RFC 8551 §2).
+        var strength = ValidationResult()
+        validator.checkStrength(leaf, purpose: .verify, &strength)
+        if let weak = strength.reasons.first {
+            outcome.context = "path of \(length) certificates, but \(weak)"
             return outcome
         }
         if let refusal = keyUsageRefusal(leaf, testcase.keyUsage) ?? mailboxRefusal(leaf, testcase) {
