@@ -2,10 +2,12 @@ import CertDirectoryTestSupport
 import Foundation
 import Testing
 
-/// A table header whose name starts with a non-ASCII character made toml++
+/// A table header whose name starts with neither a bare-key character nor a
+/// quote (`[é]`, `[#]`, a control character) made toml++
 /// (inside TOMLKit) fail an assertion and abort certdir; found by the
-/// fuzz-config target (Fixtures/fuzz-config-crash-6605de1c.toml is its input:
-/// invalid UTF-8 after `[`, read as U+FFFD). Now it is bad configuration (78).
+/// fuzz-config target (Fixtures/fuzz-config-crash-6605de1c.toml is its first
+/// input: invalid UTF-8 after `[`, read as U+FFFD; the second began the name
+/// with 0x03). Now it is bad configuration (78).
 @Suite("Config file text that toml++ does not survive")
 struct ConfigFileTextTests {
     func resolve(withConfig bytes: [UInt8]) throws -> CertDirProcess.Outcome {
@@ -27,8 +29,11 @@ struct ConfigFileTextTests {
     }
 
     @Test(
-        "every header form with a non-ASCII first character is refused, not a crash",
-        arguments: ["[é]\n", "[ é]\n", "[[é]]\n", "  [\té]\n", "[😀.x]\n", "[\u{FFFD}]\n"])
+        "every header whose name starts with neither a bare-key character nor a quote is refused, not a crash",
+        arguments: [
+            "[é]\n", "[ é]\n", "[[é]]\n", "  [\té]\n", "[😀.x]\n", "[\u{FFFD}]\n", "[#]\n", "[.x]\n", "[=]\n",
+            "[\u{03}irectories.corp]\n", "[\u{7F}]\n", "uri = \"ldap://x\"\r\n[\u{301}a]\r\n",
+        ])
     func headers(_ text: String) throws {
         let outcome = try resolve(withConfig: Array(text.utf8))
         #expect(outcome.status == 78, "\(outcome.stderr)")
