@@ -42,9 +42,16 @@ actor PKIFetcher {
     private let directory: DirectorySettings?
     private let networkTimeout: Duration
     private let logger: Logger
-    private var connection: LDAPConnection?
-    private var connectFailure: String?
+    /// The one connection to the configured directory, shared by every caller. A task, so
+    /// that callers arriving while it connects wait for it instead of opening their own (actor
+    /// reentrancy): a batch asks for it from many tasks at once. A failure is kept too: one
+    /// unreachable server costs one timeout per process.
+    private var connecting: Task<LDAPConnection, any Error>?
+    /// Connections opened to the configured directory (tests hold it to 1).
+    private(set) var connectionsOpened = 0
     private var cache: [String: (values: PublishedValues, until: Date?)] = [:]
+    /// Fetches under way, by cache key: concurrent askers for one entry or URL share one fetch.
+    private var inFlight: [String: Task<PublishedValues, Never>] = [:]
     /// Every source asked, in order, for `--explain`.
     private(set) var consulted: [String] = []
 
@@ -56,16 +63,34 @@ actor PKIFetcher {
 
     /// Unbinds from the configured directory, if connected.
     func close() async {
-        await connection?.close()
-        connection = nil
+        let connecting = self.connecting
+        self.connecting = nil
+        if let connection = try? await connecting?.value { await connection.close() }
+    }
+
+    /// The cached values for `key`, else the values of the fetch under way for it, else
+    /// those of a new fetch (recorded in ``consulted`` as `label`), which is then cached.
+    private func once(
+        _ key: String, label: String, _ fetch: @escaping @Sendable () async -> PublishedValues
+    ) async -> PublishedValues {
+        if let cached = cachedValues(key) { return cached }
+        if let running = inFlight[key] { return await running.value }
+        consulted.append(label)
+        let task = Task { await fetch() }
+        inFlight[key] = task
+        let values = await task.value
+        inFlight[key] = nil
+        store(values, key)
+        return values
     }
 
     /// The CA certificates and CRLs of the directory entry named `dn` (RFC 4514),
     /// read with one base-scope search. A missing entry yields nothing, not a failure.
     func entry(_ dn: String) async -> PublishedValues {
-        let key = "entry:" + dn.lowercased()
-        if let cached = cachedValues(key) { return cached }
-        consulted.append("directory entry \(dn)")
+        await once("entry:" + dn.lowercased(), label: "directory entry \(dn)") { await self.fetchEntry(dn) }
+    }
+
+    private func fetchEntry(_ dn: String) async -> PublishedValues {
         var values = PublishedValues()
         do {
             guard let connection = try await configuredConnection() else {
@@ -79,7 +104,6 @@ actor PKIFetcher {
             values.failure = "directory entry \(dn): \(error)"
             values.unreachable = isUnreachable(error)
         }
-        store(values, key)
         return values
     }
 
@@ -105,9 +129,10 @@ actor PKIFetcher {
     /// The values behind an `ldap://` (RFC 4516; without a host, the configured
     /// directory) or `http://` URL. Other schemes are a failure.
     func url(_ string: String) async -> PublishedValues {
-        let key = "url:" + string
-        if let cached = cachedValues(key) { return cached }
-        consulted.append(string)
+        await once("url:" + string, label: string) { await self.fetchURL(string) }
+    }
+
+    private func fetchURL(_ string: String) async -> PublishedValues {
         var values = PublishedValues()
         let scheme = string.split(separator: ":", maxSplits: 1).first?.lowercased() ?? ""
         do {
@@ -123,7 +148,6 @@ actor PKIFetcher {
             values.failure = "\(string): \(error)"
             values.unreachable = isUnreachable(error)
         }
-        store(values, key)
         return values
     }
 
@@ -212,17 +236,13 @@ actor PKIFetcher {
     }
 
     private func configuredConnection() async throws -> LDAPConnection? {
-        if let connection { return connection }
-        if let connectFailure { throw FetchError(description: connectFailure, unreachable: true) }
         guard let directory, !directory.servers.isEmpty else { return nil }
-        do {
-            let (connection, _) = try await DirectoryConnector.connect(directory, logger: logger)
-            self.connection = connection
-            return connection
-        } catch {
-            connectFailure = "\(error)"
-            throw error
-        }
+        if let connecting { return try await connecting.value }
+        let logger = self.logger
+        let task = Task { try await DirectoryConnector.connect(directory, logger: logger).0 }
+        connecting = task
+        connectionsOpened += 1
+        return try await task.value
     }
 
     private func isUnreachable(_ error: any Error) -> Bool {
