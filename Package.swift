@@ -120,3 +120,57 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The x509-limbo harness (`scripts/limbo`): a debug-build tool, not shipped.
+package.targets.append(
+    .executableTarget(
+        name: "certdir-limbo",
+        dependencies: ["CertDirectory", .product(name: "X509", package: "swift-certificates")],
+        path: "Tools/Limbo",
+        swiftSettings: swiftSettings
+    ))
+
+// libFuzzer targets (`scripts/fuzz`): declared only when CERTDIR_FUZZ=1, so that
+// the normal build and CI's `swift build --build-tests` never see them. They
+// have no `@main` (libFuzzer supplies `main`) and are built with
+// `-sanitize=fuzzer,address -parse-as-library` in their own scratch path.
+if Context.environment["CERTDIR_FUZZ"] == "1" {
+    let fuzzSettings = swiftSettings + [.unsafeFlags(["-parse-as-library"])]
+    package.targets.append(
+        .target(
+            name: "FuzzSupport",
+            dependencies: [
+                "CertDirectory",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Fuzz/FuzzSupport",
+            swiftSettings: swiftSettings
+        ))
+    let fuzzTargets: [(name: String, extra: [Target.Dependency])] = [
+        ("fuzz-directory-value", []),
+        ("fuzz-certificate-differential", []),
+        ("fuzz-message", []),
+        ("fuzz-crl", []),
+        ("fuzz-search-query", ["CertDirectoryServer"]),
+        ("fuzz-address", []),
+        (
+            "fuzz-config",
+            [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+    ]
+    for target in fuzzTargets {
+        package.targets.append(
+            .executableTarget(
+                name: target.name,
+                dependencies: ["CertDirectory", "FuzzSupport"] + target.extra,
+                path: "Fuzz/\(target.name)",
+                swiftSettings: fuzzSettings
+            ))
+        package.products.append(.executable(name: target.name, targets: [target.name]))
+    }
+}

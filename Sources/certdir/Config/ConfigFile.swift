@@ -62,7 +62,7 @@ struct ConfigFile {
             throw CLIError(.config, "config file: \(error)")
         }
         do {
-            return try parse(TOMLTable(string: text), path: path)
+            return try parse(table(parsing: text, path: path), path: path)
         } catch let error as CLIError {
             throw error
         } catch {

@@ -1,0 +1,1 @@
+../../Sources/certdir/Support/ExitStatus.swift

@@ -1,0 +1,57 @@
+import CertDirectoryTestSupport
+import Foundation
+import Testing
+
+/// A table header whose name starts with neither a bare-key character nor a
+/// quote (`[é]`, `[#]`, a control character) made toml++
+/// (inside TOMLKit) fail an assertion and abort certdir; found by the
+/// fuzz-config target (Fixtures/fuzz-config-crash-6605de1c.toml is its first
+/// input: invalid UTF-8 after `[`, read as U+FFFD; the second began the name
+/// with 0x03, the third a lone `[` line, the fourth carriage returns after `[`). Now it is bad configuration (78).
+@Suite("Config file text that toml++ does not survive")
+struct ConfigFileTextTests {
+    func resolve(withConfig bytes: [UInt8]) throws -> CertDirProcess.Outcome {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "certdir-cfg-\(UUID().uuidString).toml")
+        try Data(bytes).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        return try CertDirProcess.run(["resolve", "--config", file.path, "alice@example.com"])
+    }
+
+    @Test("the fuzzer's crashing input is refused with exit 78 and the line")
+    func fuzzerInput() throws {
+        let input = try Data(
+            contentsOf: CertDirProcess.repository.appendingPathComponent(
+                "Tests/certdirTests/Fixtures/fuzz-config-crash-6605de1c.toml"))
+        let outcome = try resolve(withConfig: Array(input))
+        #expect(outcome.status == 78, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("line 7 is not a table header"), "\(outcome.stderr)")
+    }
+
+    @Test(
+        "every malformed table header is refused, not a crash",
+        arguments: [
+            "[é]\n", "[ é]\n", "[[é]]\n", "  [\té]\n", "[😀.x]\n", "[\u{FFFD}]\n", "[#]\n", "[.x]\n", "[=]\n",
+            "[\u{03}irectories.corp]\n", "[\u{7F}]\n", "uri = \"ldap://x\"\r\n[\u{301}a]\r\n", "[\n\n[\"i[ = 30\n",
+            "[ \n",
+        ])
+    func headers(_ text: String) throws {
+        let outcome = try resolve(withConfig: Array(text.utf8))
+        #expect(outcome.status == 78, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("is not a table header"), "\(outcome.stderr)")
+    }
+
+    @Test("well-formed headers pass to TOMLKit: quoted non-ASCII names, dotted names, comments, CRLF")
+    func wellFormed() throws {
+        let text = "[directories.\"é\" . 'x'] # comment\r\nuri = \"ldap://x\"\r\n[[ a-b_1 ]]\r\n"
+        let outcome = try resolve(withConfig: Array(text.utf8))
+        #expect(!outcome.stderr.contains("is not a table header"), "\(outcome.stderr)")
+    }
+
+    @Test("a quoted non-ASCII table name is still TOMLKit's to judge (an unknown key here)")
+    func quoted() throws {
+        let outcome = try resolve(withConfig: Array("[\"é\"]\nuri = \"ldap://x\"\n".utf8))
+        #expect(outcome.status == 78, "\(outcome.stderr)")
+        #expect(!outcome.stderr.contains("is not a table header"), "\(outcome.stderr)")
+    }
+}
