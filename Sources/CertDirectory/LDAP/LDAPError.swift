@@ -30,6 +30,12 @@ public struct LDAPError: Error, Sendable, CustomStringConvertible {
         self.tlsFailure = tlsFailure
     }
 
+    /// True when the server could not be reached or the connection broke
+    /// (connect failure, timeout, server down, TLS failure): another server, or
+    /// a later try, may answer. The one classification used by failover, the
+    /// connection pool, the PKI fetcher and the CLI's exit statuses.
+    public var isUnreachable: Bool { code.isUnreachable || tlsFailure != nil }
+
     public var description: String {
         var text = "\(operation)"
         if let uri { text += " on \(uri)" }

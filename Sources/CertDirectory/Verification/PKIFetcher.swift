@@ -42,14 +42,17 @@ actor PKIFetcher {
     private let directory: DirectorySettings?
     private let networkTimeout: Duration
     private let logger: Logger
+    /// Bound on reusing a value without CRLs, or a failure; `nil`: no bound.
+    private let cacheLifetime: TimeInterval?
     private var connection: LDAPConnection?
-    private var connectFailure: String?
+    private var connectFailure: (text: String, at: Date)?
     private var cache: [String: (values: PublishedValues, until: Date?)] = [:]
     /// Every source asked, in order, for `--explain`.
     private(set) var consulted: [String] = []
 
-    init(directory: DirectorySettings?, networkTimeout: Duration, logger: Logger) {
+    init(directory: DirectorySettings?, networkTimeout: Duration, cacheLifetime: TimeInterval? = nil, logger: Logger) {
         self.directory = directory
+        self.cacheLifetime = cacheLifetime
         self.networkTimeout = networkTimeout
         self.logger = logger
     }
@@ -78,6 +81,7 @@ actor PKIFetcher {
         } catch {
             values.failure = "directory entry \(dn): \(error)"
             values.unreachable = isUnreachable(error)
+            if values.unreachable { await dropConnection() }
         }
         store(values, key)
         return values
@@ -213,21 +217,34 @@ actor PKIFetcher {
 
     private func configuredConnection() async throws -> LDAPConnection? {
         if let connection { return connection }
-        if let connectFailure { throw FetchError(description: connectFailure, unreachable: true) }
+        if let connectFailure {
+            if let cacheLifetime, Date().timeIntervalSince(connectFailure.at) > cacheLifetime {
+                self.connectFailure = nil
+            } else {
+                throw FetchError(description: connectFailure.text, unreachable: true)
+            }
+        }
         guard let directory, !directory.servers.isEmpty else { return nil }
         do {
             let (connection, _) = try await DirectoryConnector.connect(directory, logger: logger)
             self.connection = connection
             return connection
         } catch {
-            connectFailure = "\(error)"
+            connectFailure = ("\(error)", Date())
             throw error
         }
     }
 
+    /// Forgets a connection that broke (the server went away or closed it), so the next read reconnects.
+    private func dropConnection() async {
+        guard let connection, await connection.failure != nil else { return }
+        self.connection = nil
+        await connection.close()
+    }
+
     private func isUnreachable(_ error: any Error) -> Bool {
         switch error {
-        case let error as LDAPError: error.code.isUnreachable || error.tlsFailure != nil
+        case let error as LDAPError: error.isUnreachable
         case is DirectoryUnavailableError: true
         case let error as FetchError: error.unreachable
         default: false
@@ -244,8 +261,10 @@ actor PKIFetcher {
     }
 
     private func store(_ values: PublishedValues, _ key: String) {
-        // A failure is remembered for this process too: one unreachable server costs one timeout.
-        let until = values.crls.compactMap { CRLRef(der: $0)?.nextUpdate }.min()
+        // A failure is remembered too: one unreachable server costs one timeout
+        // (for the process, or ``cacheLifetime`` in a long-running one).
+        let nextUpdate = values.crls.compactMap { CRLRef(der: $0)?.nextUpdate }.min()
+        let until = nextUpdate ?? cacheLifetime.map { Date().addingTimeInterval($0) }
         cache[key] = (values, until)
     }
 }
