@@ -82,7 +82,9 @@ struct RecipientEvaluatorTests {
         let none = entry("uid=three", mail: "twin@example.com")
         #expect(await evaluate("twin@example.com", [fit, alsoFit]).status == .ambiguous)
         #expect(await evaluate("twin@example.com", [none, fit]).status == .ok)
-        #expect(await evaluate("twin@example.com", [none, entry("uid=four", mail: "twin@example.com")]).status == .ambiguous)
+        #expect(
+            await evaluate("twin@example.com", [none, entry("uid=four", mail: "twin@example.com")]).status == .ambiguous
+        )
     }
 
     @Test("the same entry returned twice is one entry")

@@ -60,7 +60,8 @@ final class RevocationRoadsTests {
     func freePort() throws -> Int {
         let probe = try runTool(
             "python3", ["-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"])
-        return try #require(Int(String(decoding: probe.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
+        return try #require(
+            Int(String(decoding: probe.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
     }
 
     @Test("serve never serves a certificate revoked by a CRL in the directory: 404, JSON revoked; as resolve")

@@ -52,16 +52,21 @@ public struct CachingResolver: Sendable {
     public let resolver: Resolver
     public let book: AddressBook
     public var policy: CachePolicy
-    /// The pooled connections to ask; `nil` opens one connection per call.
-    let pool: DirectoryPool?
+    /// Where the directory's answers come from; `nil` opens one connection per call.
+    let source: (any DirectorySource)?
 
     /// - Parameter pool: Persistent connections for a long-running process;
     ///   `nil` means a new connection per call, as ``Resolver/resolve(_:at:)``.
     public init(resolver: Resolver, book: AddressBook, policy: CachePolicy = .init(), pool: DirectoryPool? = nil) {
+        self.init(resolver: resolver, book: book, policy: policy, source: pool)
+    }
+
+    /// With any directory source (an in-memory one in tests).
+    init(resolver: Resolver, book: AddressBook, policy: CachePolicy, source: (any DirectorySource)?) {
         self.resolver = resolver
         self.book = book
         self.policy = policy
-        self.pool = pool
+        self.source = source
     }
 
     /// - Parameters:
@@ -73,7 +78,7 @@ public struct CachingResolver: Sendable {
     ///   unreachable directory becomes per-address fallbacks or errors;
     ///   ``AddressBookError`` when the book cannot be read or written.
     public func resolve(_ addresses: [String], at time: Date, now: Date = Date()) async throws -> ResolveReport {
-        let source: any DirectorySource = pool ?? FreshDirectorySource(resolver: resolver)
+        let source = self.source ?? FreshDirectorySource(resolver: resolver)
         let stage = BookStage(resolver: resolver, book: book, policy: policy)
         return try await ResolutionPipeline(resolver: resolver, source: source, book: stage)
             .resolve(addresses, at: time, now: now)

@@ -95,7 +95,8 @@ public actor DirectoryPool: DirectorySource {
     ///   during the retry interval); ``LDAPError`` for a refused bind;
     ///   ``MissingBaseError``; `CancellationError` after ``close()``.
     public func resolve(_ addresses: [String], at time: Date) async throws -> ResolveReport {
-        try await ResolutionPipeline(resolver: resolver, source: self, book: nil).resolve(addresses, at: time, now: Date())
+        try await ResolutionPipeline(resolver: resolver, source: self, book: nil).resolve(
+            addresses, at: time, now: Date())
     }
 
     /// Searches `addresses` on a pooled connection (the pipeline's source).
