@@ -106,7 +106,9 @@ let package = Package(
         ),
         .testTarget(
             name: "CertDirectoryIntegrationTests",
-            dependencies: ["CertDirectory", "CertDirectoryTestSupport"],
+            dependencies: [
+                "CertDirectory", "CertDirectoryTestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

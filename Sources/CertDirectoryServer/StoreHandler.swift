@@ -52,9 +52,9 @@ struct StoreHandler: Sendable {
     /// `GET /healthz`: 200 when the directory answers, 503 otherwise; JSON either way.
     func health(_ request: Request, _ context: ServeContext) async -> Response {
         let health = await pool.probe()
-        var object: [String: String] = [
-            "front": "\(lookups.front.count)", "index": "\(index.count)", "searches": "\(await pool.searches)",
-            "connects": "\(await pool.connects)",
+        var object: [String: Any] = [
+            "front": lookups.front.count, "index": index.count, "searches": await pool.searches,
+            "connects": await pool.connects,
         ]
         let status: HTTPResponse.Status
         switch health {
@@ -70,7 +70,9 @@ struct StoreHandler: Sendable {
             (object["status"], object["directory"]) = ("degraded", "unknown")
             status = .serviceUnavailable
         }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        let data =
+            (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+            ?? Data("{}".utf8)
         return Response(
             status: status, headers: [.contentType: HTTPAnswers.json, .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(bytes: data + Data("\n".utf8))))
@@ -164,9 +166,14 @@ struct StoreHandler: Sendable {
             guard let equals = item.firstIndex(of: "=") else {
                 throw QueryError("parameter \(SearchQuery.printable(String(item))) has no value")
             }
-            guard let name = percentDecoded(item[..<equals]),
-                let value = percentDecoded(item[item.index(after: equals)...])
-            else { throw QueryError("bad percent-encoding in the query") }
+            guard let name = percentDecoded(item[..<equals]) else {
+                throw QueryError("bad percent-encoding in the query")
+            }
+            var raw = item[item.index(after: equals)...]
+            // A CommonName is text a form sends with spaces as '+' (HTML form encoding); an
+            // address keeps its '+' (RFC 5322 allows it: alice+tag@example.com), and a hash its own.
+            if name == "name" { raw = Substring(raw.replacingOccurrences(of: "+", with: " ")) }
+            guard let value = percentDecoded(raw) else { throw QueryError("bad percent-encoding in the query") }
             pairs.append((name, value))
         }
         return pairs

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CertDirectory
 
 @main
 struct CertDir: AsyncParsableCommand {
@@ -6,16 +7,27 @@ struct CertDir: AsyncParsableCommand {
         commandName: "certdir",
         abstract: "Find, check and hand out S/MIME certificates held in LDAP directories.",
         discussion: """
-            Exit status (sysexits): 0 all resolved; 67 an address has no entry, no usable certificate, \
-            or is ambiguous; 75 directory unreachable or timed out; 65 malformed input; 77 bind refused \
-            or insufficient access; 78 bad configuration; 64 usage error; 74 output not written. \
-            When several apply, the first of 64, 78, 75, 77, 74, 67, 65 wins.
+            Every command exits with a sysexits(3) code: 0 success; 64 usage error; 65 malformed \
+            input; 66 an input file cannot be read; 67 an address has no usable certificate; 74 an \
+            output could not be written; 75 a directory or other source was unreachable (try again); \
+            77 bind refused or access denied; 78 bad configuration. When several apply, the first of \
+            64, 78, 75, 77, 74, 66, 67, 65 wins. Each command's help says which of them it uses; \
+            verify also exits 1 for an invalid message. Settings: flags override the config file \
+            ($XDG_CONFIG_HOME/certdir/config.toml), which overrides ldap.conf; certdir config show \
+            prints them with their origins.
             """,
-        version: CertDirVersion.string,
-        subcommands: [Resolve.self, Encrypt.self, Export.self, Publish.self, Verify.self, Book.self, Serve.self]
+        version: CertDirVersion.text,
+        subcommands: [
+            Resolve.self, Encrypt.self, Export.self, Publish.self, Verify.self, Book.self, Serve.self, Config.self,
+        ]
     )
 }
 
 enum CertDirVersion {
     static let string = "0.1.0"
+
+    /// `--version`: certdir's version and the OpenSSL and libldap it runs with (not those it was built against).
+    static var text: String {
+        "certdir \(string)\n\(OpenSSLVersion.text)\n\(LibLDAPInfo.version)"
+    }
 }

@@ -102,6 +102,9 @@ struct AddressBookTests {
         #expect(
             lines.enumerated().map { $0.offset == 0 ? $0.element : String($0.element.dropFirst()) }.joined() == "FN:"
                 + String(repeating: "é", count: 60))
-        #expect(VCard.escape("Doe, Jane; PhD\\") == "Doe\\, Jane\\; PhD\\\\")
+        // A semicolon stays as is in a single text value such as FN (RFC 6350 §3.4).
+        #expect(VCard.escape("Doe, Jane; PhD\\") == "Doe\\, Jane; PhD\\\\")
+        // vCard 3.0 escapes it in every text value (RFC 2426 §4), and EDS cuts FN at a bare one.
+        #expect(VCard.escape("Doe, Jane; PhD", version: .v3) == "Doe\\, Jane\\; PhD")
     }
 }

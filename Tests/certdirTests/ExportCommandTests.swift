@@ -21,7 +21,7 @@ struct ExportCommandTests {
         try CertDirProcess.run(
             [
                 "export", "--uri", uri ?? directory.ldapURI, "--base", base ?? directory.base, "--trust-anchor",
-                sample.path(sample.trustAnchor), "--intermediates", sample.path(sample.intermediate), "--quiet",
+                sample.path(sample.trustAnchor), "--intermediates", sample.path(sample.intermediate),
             ] + extra)
     }
 
@@ -50,7 +50,23 @@ struct ExportCommandTests {
         #expect(bulk.count == sample.bulkCount)
         #expect(bulk.count > 1000)
         #expect(all.count == sample.bulkCount + sampleExpectation.count)
-        #expect(outcome.stderr.contains("\(all.count) distinct certificates"))
+        // A malformed value has its record but is not counted as a certificate.
+        let malformed = all.filter {
+            ($0["reasons"] as? [[String: Any]])?.first?["code"] as? String == "malformed-value"
+        }
+        #expect(outcome.stderr.contains("\(all.count - malformed.count) distinct certificates"), "\(outcome.stderr)")
+        #expect(malformed.isEmpty || outcome.stderr.contains("\(malformed.count) malformed value"), "\(outcome.stderr)")
+    }
+
+    @Test("-q leaves stderr empty; --format jsonl is still read as json")
+    func quietAndAlias() throws {
+        let quiet = try export(["-q", "--filter", "(uid=alice)", "--format", "jsonl"])
+        #expect(quiet.status == 0, "\(quiet.stderr)")
+        #expect(quiet.stderr.isEmpty, "\(quiet.stderr)")
+        #expect(try records(quiet.stdout).count >= 1)
+        let plain = try export(["--filter", "(uid=alice)", "--format", "json"])
+        #expect(plain.stdout == quiet.stdout)
+        #expect(plain.stderr.contains("1 entry in 1 page: "), "\(plain.stderr)")
     }
 
     @Test("status and reasons per certificate match the sample manifest; the jsonl validates against its schema")

@@ -48,6 +48,36 @@ struct ResolveCommandTests {
         #expect(sha256Hex(Array(der)) == expected)
     }
 
+    @Test("--out - is stdout: DER bytes of the chosen certificate, no folder named '-'")
+    func derToStdout() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certdir-dash-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outcome = try CertDirProcess.run(
+            ["-c", "cd \(folder.path) && \"$0\" \"$@\" > alice.der"] + [CertDirProcess.executable.path] + common
+                + ["--format", "der", "--out", "-", "alice@example.com"], shell: true)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let der = try Data(contentsOf: folder.appendingPathComponent("alice.der"))
+        #expect(sha256Hex(Array(der)) == sha256(of: "alice@example.com"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("-").path))
+    }
+
+    @Test("--from naming a file that cannot be read exits 66, as every unreadable input")
+    func unreadableFrom() throws {
+        let outcome = try CertDirProcess.run(common + ["--from", "/nonexistent/addresses.txt"])
+        #expect(outcome.status == 66, "\(outcome.stderr)")
+    }
+
+    @Test("--version names certdir, OpenSSL and libldap")
+    func version() throws {
+        let outcome = try CertDirProcess.run(["--version"])
+        #expect(outcome.status == 0)
+        let lines = outcome.stdout.split(separator: "\n")
+        #expect(lines.count == 3 && lines[0].hasPrefix("certdir "), "\(outcome.stdout)")
+        #expect(lines.count == 3 && lines[1].hasPrefix("OpenSSL 3."), "\(outcome.stdout)")
+        #expect(lines.count == 3 && lines[2].hasPrefix("OpenLDAP 2."), "\(outcome.stdout)")
+    }
+
     @Test("--from reads addresses from stdin, after those on the command line")
     func addressesFromStdin() throws {
         let outcome = try CertDirProcess.run(

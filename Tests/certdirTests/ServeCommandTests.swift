@@ -139,7 +139,7 @@ struct ServeCommandTests {
             while Date() < deadline {
                 let health = try HTTP.get(server.url + "/healthz")
                 let object = try JSONSerialization.jsonObject(with: health.body) as? [String: Any]
-                if let count = (object?["index"] as? String).flatMap(Int.init), count > 100 { break }
+                if let count = object?["index"] as? Int, count > 100 { break }
                 usleep(200_000)
             }
             for (attribute, key) in keys {
@@ -149,6 +149,14 @@ struct ServeCommandTests {
                     #expect(answer.headers["content-type"] == "application/pkix-cert")
                     #expect(sha256Hex(Array(answer.body)) == chosen)
                 }
+            }
+            // name= is form-encoded: '+' is a space there (and only there).
+            let name = try #require(keys["name"])
+            if name.contains(" ") {
+                let plus = name.replacingOccurrences(of: " ", with: "+")
+                let answer = try HTTP.get(
+                    server.url + "/search.cgi?name=" + HTTP.escape(name).replacingOccurrences(of: "%20", with: "+"))
+                #expect(answer.status == 200, "name=\(plus): \(answer.status)")
             }
             // With the `=` pad as Python's base64 writes it, too.
             let padded = try HTTP.get(
@@ -211,7 +219,9 @@ struct ServeCommandTests {
             #expect(codes == Array(repeating: 200, count: 40))
             let health = try HTTP.get(server.url + "/healthz")
             let object = try #require(try JSONSerialization.jsonObject(with: health.body) as? [String: Any])
-            #expect(object["searches"] as? String == "1", "\(object)")
+            // Counts are JSON numbers, and the URI's slashes are not escaped.
+            #expect(object["searches"] as? Int == 1, "\(object)")
+            #expect(!health.text.contains("\\/"), "\(health.text)")
             #expect(health.status == 200)
             #expect(object["directory"] as? String == "up")
             // Every sample person at once, twice over, on a pool of two connections: all answered.

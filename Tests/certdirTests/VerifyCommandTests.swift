@@ -37,6 +37,17 @@ struct VerifyCommandTests {
         #expect(bad.stdout.contains("\"code\":\"bad-signature\""))
     }
 
+    @Test(
+        "a message that is not S/MIME signed is invalid with not-signed (not bad-signature); an unreadable file is 66")
+    func notSigned() throws {
+        let plain = try verify("From: a@example.com\r\nSubject: hi\r\n\r\nhello\r\n")
+        #expect(plain.status == 1, "\(plain.stderr)")
+        #expect(plain.stdout.contains("\"code\":\"not-signed\""), "\(plain.stdout)")
+        #expect(!plain.stdout.contains("bad-signature"))
+        let missing = try CertDirProcess.run(["verify", "--revocation", "off", "/nonexistent/message.eml"])
+        #expect(missing.status == 66, "\(missing.stderr)")
+    }
+
     @Test("a revoked signer is invalid with reason revoked")
     func revokedSigner() throws {
         let outcome = try verify(message("SignedInvalidRevokedEETest3.eml"))

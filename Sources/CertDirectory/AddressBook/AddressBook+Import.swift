@@ -8,6 +8,8 @@ public struct ImportReport: Sendable {
     public var skipped: [(path: String, reason: String)] = []
     /// Files that could not be read or parsed at all.
     public var failed: [(path: String, reason: String)] = []
+    /// The paths among ``failed`` that could not be read at all (missing, no permission).
+    public var unreadable: Set<String> = []
 }
 
 extension AddressBook {
@@ -35,6 +37,7 @@ extension AddressBook {
                 }
             } catch let error as InputFileError {
                 report.failed.append((path, "cannot read: \(error.reason)"))
+                if !error.exceedsLimit { report.unreadable.insert(path) }
                 continue
             } catch let error as CertificateFileError {
                 // A folder may hold keys and notes beside the certificates.

@@ -36,6 +36,8 @@ public enum ReasonCode: String, Sendable, Hashable, CaseIterable, Codable {
     case revocationUnknown = "revocation-unknown"
     /// A message's signature does not verify, or the message is not S/MIME signed-data (RFC 8551 §3.5, RFC 5652 §5.6).
     case badSignature = "bad-signature"
+    /// The message is not S/MIME signed-data (plain text, encrypted-only, not MIME at all).
+    case notSigned = "not-signed"
     /// The directory value is not a certificate or PKCS#7 bundle that can be parsed.
     case malformedValue = "malformed-value"
     /// A CA certificate (basicConstraints cA) is a path element, never a recipient (RFC 5280 §4.2.1.9).
@@ -71,6 +73,7 @@ public enum ReasonCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .revoked: "the certificate is revoked"
         case .revocationUnknown: "the revocation status is unknown"
         case .badSignature: "the message signature does not verify"
+        case .notSigned: "the message is not S/MIME signed"
         case .malformedValue: "the value cannot be parsed as a certificate"
         case .caCertificate: "a CA certificate, not a recipient certificate"
         case .referral: "the server returned a referral, which was not followed"

@@ -128,10 +128,15 @@ private final class ExportState: @unchecked Sendable {
                     if !onlyUsable || item.status == .usable { try sink.holder(holder, of: item.sha256) }
                     continue
                 }
-                progress.certificates += 1
-                if item.status == .usable {
+                if item.certificate == nil {
+                    // Not a certificate: counted apart, so the summary's certificates are those written.
+                    progress.malformed += 1
+                    progress.reasons[.malformedValue, default: 0] += 1
+                } else if item.status == .usable {
+                    progress.certificates += 1
                     progress.usable += 1
                 } else {
+                    progress.certificates += 1
                     progress.unusable += 1
                     for code in Set(item.reasons.map(\.code)) { progress.reasons[code, default: 0] += 1 }
                 }

@@ -38,8 +38,11 @@ public struct ExportOptions: Sendable {
 public struct ExportProgress: Sendable {
     public var pages = 0
     public var entries = 0
-    /// Distinct certificates and malformed values seen.
+    /// Distinct certificates seen (usable plus unusable).
     public var certificates = 0
+    /// Distinct values that are not certificates (``ReasonCode/malformedValue``); not among ``certificates``.
+    public var malformed = 0
+    /// Values seen again on another entry or attribute, after the first.
     public var duplicates = 0
     public var usable = 0
     public var unusable = 0

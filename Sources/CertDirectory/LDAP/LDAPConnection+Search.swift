@@ -39,6 +39,7 @@ extension LDAPConnection {
             if let timeout = operationTimeout { entry.timer = makeTimer(msgid: msgid, after: timeout) }
             pending[msgid] = entry
             mostOutstanding = max(mostOutstanding, pending.count)
+            startSweeper()
             // Results may already sit in libldap's buffer (TLS reads ahead), where
             // the socket source cannot see them.
             drain()
@@ -131,22 +132,69 @@ extension LDAPConnection {
     /// At most ``drainBudget`` messages per turn: when more are waiting, the rest
     /// is read in a new turn on the queue, so that timers (operation timeouts)
     /// still run while a server floods the connection.
-    func drain() {
-        guard handle.pointer != nil, failure == nil, !readingPaused else { return }
+    @discardableResult
+    func drain() -> Int {
+        guard handle.pointer != nil, failure == nil, !readingPaused else { return 0 }
+        var routed = 0
+        var askedForBuffered = false
+        defer { if pending.isEmpty { stopSweeper() } }
         for _ in 0..<Self.drainBudget {
             var zero = cldap_timeval(0, 0)
             var message: OpaquePointer?
             let type = ldap_result(handle.ld, LDAP_RES_ANY, LDAP_MSG_ONE, &zero, &message)
-            if type == 0 { return }
+            if type == 0 {
+                // Nothing more on the socket; but bytes liblber already holds would never
+                // wake the socket source again: ask once more while there are any. Only once
+                // in a row: libldap may decline to read them (it judges readiness by its last
+                // poll), and then the sweep, not a spin, comes back for them.
+                if !askedForBuffered, handle.hasBufferedData {
+                    askedForBuffered = true
+                    continue
+                }
+                return routed
+            }
+            askedForBuffered = false
             if type < 0 {
                 failAll(handle.error(-1, operation: "reading results"))
                 source?.cancel()
-                return
+                return routed
             }
-            guard let message else { return }
+            guard let message else { return routed }
             route(message, type: type)
+            routed += 1
         }
         executorQueue.async { [weak self] in self?.assumeIsolated { $0.drain() } }
+        return routed
+    }
+
+    /// How often ``sweep()`` reads while searches are outstanding.
+    static let sweepInterval = DispatchTimeInterval.milliseconds(200)
+
+    /// Starts the sweep timer when the first search is outstanding.
+    func startSweeper() {
+        guard sweeper == nil else { return }
+        let timer = DispatchSource.makeTimerSource(queue: executorQueue)
+        timer.schedule(deadline: .now() + Self.sweepInterval, repeating: Self.sweepInterval)
+        timer.setEventHandler { [weak self] in self?.assumeIsolated { $0.sweep() } }
+        sweeper = timer
+        timer.resume()
+    }
+
+    func stopSweeper() {
+        sweeper?.cancel()
+        sweeper = nil
+    }
+
+    /// Reads results the socket source has not announced. The source is the only
+    /// wake-up libldap's design gives us, and a wake-up it misses (a descriptor's
+    /// registration lost, data libldap buffered) would leave an answered search
+    /// waiting for its whole operation timeout, which turns a CRL the server sent
+    /// into "revocation unknown" (issue 14). So a missed wake-up costs at most one
+    /// interval. What it delivers is counted (``sweptMessages``); a sweep that runs just
+    /// before the source would have fired counts too, so the count is evidence, not proof.
+    func sweep() {
+        let routed = drain()
+        if routed > 0 { sweptMessages += routed }
     }
 
     static let drainBudget = 256

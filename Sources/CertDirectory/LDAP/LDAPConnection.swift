@@ -20,11 +20,17 @@ public actor LDAPConnection {
     public private(set) var defaultBase: String?
     /// The client-side limit for each search, from ``LDAPConfiguration/Timeouts/operation``.
     var operationTimeout: Duration?
-    var source: (any DispatchSourceRead)?
+    /// `nonisolated(unsafe)` only so that `deinit` may cancel it; otherwise touched on the queue alone.
+    nonisolated(unsafe) var source: (any DispatchSourceRead)?
     var pending: [Int32: PendingSearch] = [:]
     var failure: LDAPError?
     /// The most searches that were outstanding at once; lets tests prove pipelining.
     var mostOutstanding = 0
+    /// While searches are outstanding, a slow timer reads results too (``sweep()``).
+    nonisolated(unsafe) var sweeper: (any DispatchSourceTimer)?
+    /// Messages that only the sweep delivered: a wake-up the socket source did not give.
+    /// Tests read it.
+    var sweptMessages = 0
     /// While true, results stay unread in the socket (tests hold them to prove
     /// that many searches can be outstanding at once).
     var readingPaused = false
@@ -42,6 +48,18 @@ public actor LDAPConnection {
         self.handle = handle
         self.executor = executor
         self.uri = handle.uri
+    }
+
+    /// A connection released without ``close()`` still stops watching its socket before the
+    /// descriptor is closed: libdispatch keys its epoll registrations by descriptor number, so a
+    /// source left on a closed descriptor would blind the next connection given that number.
+    deinit {
+        sweeper?.cancel()
+        guard let source else { return }
+        if readingPaused { source.resume() }  // a suspended source never runs its cancel handler
+        let handle = self.handle
+        source.setCancelHandler { handle.unbind() }
+        source.cancel()
     }
 
     /// Opens a connection, runs `body`, and unbinds afterwards, also when `body` throws.
@@ -219,6 +237,7 @@ public actor LDAPConnection {
     /// socket and unbinds. The unbind runs in the source's cancel handler so that
     /// the descriptor is never closed while the source still watches it.
     public func close() {
+        stopSweeper()
         failAll(
             LDAPError(
                 code: .serverDown, operation: "close", kind: .close, diagnosticMessage: "connection closed", uri: uri))

@@ -48,7 +48,8 @@ public enum InputFile {
             bytes.append(contentsOf: chunk[0..<count])
             if let limit, bytes.count > limit {
                 throw InputFileError(
-                    path: name, reason: "larger than \(limit >> 20) MiB, more than this input may hold")
+                    path: name, reason: "larger than \(limit >> 20) MiB, more than this input may hold",
+                    exceedsLimit: true)
             }
         }
         return bytes
@@ -59,5 +60,7 @@ public enum InputFile {
 public struct InputFileError: Error, Sendable, CustomStringConvertible {
     public let path: String
     public let reason: String
+    /// The input was readable but longer than its limit (malformed input, not a missing file).
+    public var exceedsLimit = false
     public var description: String { "cannot read \(path): \(reason)" }
 }

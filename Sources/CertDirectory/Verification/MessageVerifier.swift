@@ -26,6 +26,8 @@ public struct MessageVerifier: Sendable {
                 let found = await checker.certificates(issuer: issuer, serial: serial)
                 if !found.isEmpty { message = try SignedMessage(parsing: bytes, additionalCertificates: found) }
             }
+        } catch let error as SignedMessageError where error.notSigned {
+            return MessageVerification(message: nil, reasons: [Finding(.notSigned, error.description)])
         } catch {
             return MessageVerification(message: nil, reasons: [Finding(.badSignature, "\(error)")])
         }

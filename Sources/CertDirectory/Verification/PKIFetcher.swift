@@ -42,11 +42,20 @@ actor PKIFetcher {
     private let directory: DirectorySettings?
     private let networkTimeout: Duration
     private let logger: Logger
-    /// Bound on reusing a value without CRLs, or a failure; `nil`: no bound.
+    /// Bound on reusing a value without CRLs, or a failed connect; `nil`: no bound.
     private let cacheLifetime: TimeInterval?
-    private var connection: LDAPConnection?
-    private var connectFailure: (text: String, at: Date)?
+    /// The one connection to the configured directory, shared by every caller. A task, so
+    /// that callers arriving while it connects wait for it instead of opening their own (actor
+    /// reentrancy): a batch asks for it from many tasks at once. A failure is kept too: one
+    /// unreachable server costs one timeout per process (per ``cacheLifetime`` in a long-running one).
+    private var connecting: Task<LDAPConnection, any Error>?
+    /// When ``connecting`` started.
+    private var connectingSince = Date()
+    /// Connections opened to the configured directory (tests hold it to 1).
+    private(set) var connectionsOpened = 0
     private var cache: [String: (values: PublishedValues, until: Date?)] = [:]
+    /// Fetches under way, by cache key: concurrent askers for one entry or URL share one fetch.
+    private var inFlight: [String: Task<PublishedValues, Never>] = [:]
     /// Every source asked, in order, for `--explain`.
     private(set) var consulted: [String] = []
 
@@ -59,16 +68,34 @@ actor PKIFetcher {
 
     /// Unbinds from the configured directory, if connected.
     func close() async {
-        await connection?.close()
-        connection = nil
+        let connecting = self.connecting
+        self.connecting = nil
+        if let connection = try? await connecting?.value { await connection.close() }
+    }
+
+    /// The cached values for `key`, else the values of the fetch under way for it, else
+    /// those of a new fetch (recorded in ``consulted`` as `label`), which is then cached.
+    private func once(
+        _ key: String, label: String, _ fetch: @escaping @Sendable () async -> PublishedValues
+    ) async -> PublishedValues {
+        if let cached = cachedValues(key) { return cached }
+        if let running = inFlight[key] { return await running.value }
+        consulted.append(label)
+        let task = Task { await fetch() }
+        inFlight[key] = task
+        let values = await task.value
+        inFlight[key] = nil
+        store(values, key)
+        return values
     }
 
     /// The CA certificates and CRLs of the directory entry named `dn` (RFC 4514),
     /// read with one base-scope search. A missing entry yields nothing, not a failure.
     func entry(_ dn: String) async -> PublishedValues {
-        let key = "entry:" + dn.lowercased()
-        if let cached = cachedValues(key) { return cached }
-        consulted.append("directory entry \(dn)")
+        await once("entry:" + dn.lowercased(), label: "directory entry \(dn)") { await self.fetchEntry(dn) }
+    }
+
+    private func fetchEntry(_ dn: String) async -> PublishedValues {
         var values = PublishedValues()
         do {
             guard let connection = try await configuredConnection() else {
@@ -83,7 +110,6 @@ actor PKIFetcher {
             values.unreachable = isUnreachable(error)
             if values.unreachable { await dropConnection() }
         }
-        store(values, key)
         return values
     }
 
@@ -109,9 +135,10 @@ actor PKIFetcher {
     /// The values behind an `ldap://` (RFC 4516; without a host, the configured
     /// directory) or `http://` URL. Other schemes are a failure.
     func url(_ string: String) async -> PublishedValues {
-        let key = "url:" + string
-        if let cached = cachedValues(key) { return cached }
-        consulted.append(string)
+        await once("url:" + string, label: string) { await self.fetchURL(string) }
+    }
+
+    private func fetchURL(_ string: String) async -> PublishedValues {
         var values = PublishedValues()
         let scheme = string.split(separator: ":", maxSplits: 1).first?.lowercased() ?? ""
         do {
@@ -127,7 +154,6 @@ actor PKIFetcher {
             values.failure = "\(string): \(error)"
             values.unreachable = isUnreachable(error)
         }
-        store(values, key)
         return values
     }
 
@@ -216,29 +242,27 @@ actor PKIFetcher {
     }
 
     private func configuredConnection() async throws -> LDAPConnection? {
-        if let connection { return connection }
-        if let connectFailure {
-            if let cacheLifetime, Date().timeIntervalSince(connectFailure.at) > cacheLifetime {
-                self.connectFailure = nil
-            } else {
-                throw FetchError(description: connectFailure.text, unreachable: true)
-            }
-        }
         guard let directory, !directory.servers.isEmpty else { return nil }
-        do {
-            let (connection, _) = try await DirectoryConnector.connect(directory, logger: logger)
-            self.connection = connection
-            return connection
-        } catch {
-            connectFailure = ("\(error)", Date())
-            throw error
+        if let connecting {
+            // A failed connect is retried once the cache lifetime has passed (a long-running process).
+            let expired = cacheLifetime.map { Date().timeIntervalSince(connectingSince) > $0 } ?? false
+            if !expired { return try await connecting.value }
+            if (try? await connecting.value) != nil { return try await connecting.value }
         }
+        let logger = self.logger
+        let task = Task { try await DirectoryConnector.connect(directory, logger: logger).0 }
+        connecting = task
+        connectingSince = Date()
+        connectionsOpened += 1
+        return try await task.value
     }
 
     /// Forgets a connection that broke (the server went away or closed it), so the next read reconnects.
     private func dropConnection() async {
-        guard let connection, await connection.failure != nil else { return }
-        self.connection = nil
+        guard let task = connecting, let connection = try? await task.value, await connection.failure != nil,
+            connecting == task
+        else { return }
+        connecting = nil
         await connection.close()
     }
 

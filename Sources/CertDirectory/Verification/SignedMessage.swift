@@ -99,4 +99,6 @@ public struct SignedMessage: Sendable {
 /// The input is not an S/MIME signed message.
 public struct SignedMessageError: Error, Sendable, CustomStringConvertible {
     public let description: String
+    /// The input is not S/MIME signed-data at all (as opposed to a resource failure while reading it).
+    public var notSigned = true
 }

@@ -11,12 +11,16 @@ struct Encrypt: AsyncParsableCommand {
             given; each address is resolved and checked exactly as by `certdir resolve`. If any recipient \
             has no fit certificate, nothing is written, each failing recipient is named on stderr, and the \
             exit status is 67 (75 when the directory is down). Headers stay in the clear, Bcc is removed, \
-            and the body becomes application/pkcs7-mime.
+            and the body becomes application/pkcs7-mime. --in - and --out - are stdin and stdout. \
+            Exit status: 0 written; 67 a recipient has no fit certificate; 75 the directory is down \
+            (the MTA retries); 65 malformed message; 66 --in cannot be read; 77 bind refused; 78 bad \
+            configuration; 64 usage error; 74 the output could not be written.
             """)
 
     @OptionGroup(title: "Directory options") var directory: DirectoryOptions
     @OptionGroup(title: "Checking options") var checking: CheckingOptions
     @OptionGroup(title: "Address book options") var book: AddressBookOptions
+    @OptionGroup var console: OutputOptions
 
     @Option(name: .customLong("to"), help: "Recipient address (repeatable); replaces To/Cc/Bcc of the message.")
     var to: [String] = []
@@ -76,7 +80,7 @@ struct Encrypt: AsyncParsableCommand {
             throw CLIError(.dataError, "the message has no To, Cc or Bcc recipient; give --to")
         }
         let settings = try EffectiveSettings.make(directory, checking)
-        for warning in settings.warnings { Console.error("certdir: warning: \(warning)\n") }
+        for warning in settings.warnings { console.note("warning: \(warning)") }
 
         var recipients = RecipientCertificates()
         for path in recipientCerts {
@@ -93,7 +97,7 @@ struct Encrypt: AsyncParsableCommand {
         if !addresses.isEmpty {
             let resolver = Resolver(
                 directory: settings.directory, validator: settings.validator, intermediates: settings.intermediates,
-                revocation: revocation, logger: CLILogging.logger(verbose: false))
+                revocation: revocation, logger: CLILogging.logger(verbose: console.verbose))
             let report = try await book.resolve(addresses, with: resolver, at: settings.time)
             if explain {
                 for resolution in report.results {
@@ -126,7 +130,7 @@ struct Encrypt: AsyncParsableCommand {
 
     private func write(_ message: MailMessage, original: [UInt8], recipients: [ParsedCertificate]) throws {
         let encryptor = Encryptor(cipher: cipher, keyTransport: keyTransport)
-        guard let output else {
+        guard let output, output != "-" else {
             try encryptor.encrypt(message, original: original, bodyOnly: bodyOnly, recipients: recipients, to: 1)
             return
         }

@@ -10,14 +10,20 @@ struct Export: AsyncParsableCommand {
             Pages through every entry that carries a certificate attribute (RFC 2696; --filter is ANDed with \
             that), checks each certificate for its entry's mail address exactly as `resolve` does, and writes \
             each distinct certificate once. Output is staged beside the target and renamed into place only \
-            when the export is complete; a server failure mid-way exits 75 and leaves nothing at the target.
+            when the export is complete; a server failure mid-way exits 75 and leaves nothing at the target. \
+            --format json is JSON Lines (jsonl is read as json). Exit status: 0 complete; 75 the server \
+            failed or capped the result; 77 bind refused or access denied; 78 bad configuration; 64 usage \
+            error; 74 the output could not be written.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case pem, p7c
         case pemDir = "pem-dir"
         case derDir = "der-dir"
-        case ldif, jsonl
+        case ldif, json
+
+        /// `jsonl` is read as `json` (JSON Lines either way; the old name is kept for one release).
+        init?(argument: String) { self.init(rawValue: argument == "jsonl" ? "json" : argument) }
     }
 
     @OptionGroup(title: "Directory options") var directory: DirectoryOptions
@@ -29,8 +35,8 @@ struct Export: AsyncParsableCommand {
     @Option(help: "An LDAP filter (RFC 4515), ANDed with the certificate-attribute filter.")
     var filter: String?
 
-    @Option(help: "Output format: pem, p7c, pem-dir, der-dir, ldif or jsonl.")
-    var format: Format = .jsonl
+    @Option(help: "Output format: pem, p7c, pem-dir, der-dir, ldif or json (JSON Lines; jsonl is read as json).")
+    var format: Format = .json
 
     @Option(help: "Output file or folder; - or absent for stdout (not for pem-dir/der-dir).")
     var out: String?
@@ -41,8 +47,7 @@ struct Export: AsyncParsableCommand {
     @Option(name: .customLong("page-size"), help: "Entries per page (default 500; AD caps it at 1000).")
     var pageSize = 500
 
-    @Flag(help: "No progress line.")
-    var quiet = false
+    @OptionGroup var output: OutputOptions
 
     func validate() throws {
         if !(1...100_000).contains(pageSize) { throw ValidationError("--page-size must be between 1 and 100000") }
@@ -57,19 +62,19 @@ struct Export: AsyncParsableCommand {
     func run() async throws {
         try await ResolveExit.guarded {
             let settings = try EffectiveSettings.make(directory, checking)
-            for warning in settings.warnings { Console.fail("warning: \(warning)") }
+            for warning in settings.warnings { output.note("warning: \(warning)") }
             let sink = try makeSink(out ?? "-")
             let exporter = DirectoryExporter(
                 directory: settings.directory, validator: settings.validator, intermediates: settings.intermediates,
-                logger: CLILogging.logger(verbose: false))
+                logger: CLILogging.logger(verbose: output.verbose))
             let options = ExportOptions(
                 scope: scope, filter: filter.map(LDAPFilter.init(rawValue:)), pageSize: pageSize,
                 onlyUsable: onlyUsable, time: settings.time)
-            let meter = ProgressMeter(enabled: !quiet && isatty(STDERR_FILENO) == 1)
+            let meter = ProgressMeter(enabled: !output.quiet && isatty(STDERR_FILENO) == 1)
             do {
                 let result = try await exporter.run(options, into: sink) { meter.update($0) }
                 meter.finish()
-                Console.error(ExportSummary.text(result))
+                if !output.quiet { Console.error(ExportSummary.text(result)) }
             } catch {
                 meter.finish()
                 if !sink.isStreaming { Console.fail("nothing was written to \(out ?? "-")") }
@@ -86,7 +91,7 @@ struct Export: AsyncParsableCommand {
             case .pemDir: return try CertificateFolderSink(path: path, encoding: .pem)
             case .derDir: return try CertificateFolderSink(path: path, encoding: .der)
             case .ldif: return try LDIFSink(path: path)
-            case .jsonl: return try JSONLinesSink(path: path)
+            case .json: return try JSONLinesSink(path: path)
             }
         } catch {
             throw CLIError(.ioError, "\(error)")

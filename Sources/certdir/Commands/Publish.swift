@@ -55,8 +55,8 @@ struct Publish: AsyncParsableCommand {
 
     @OptionGroup var p12: PKCS12PasswordOptions
 
-    @Flag(name: .shortAndLong, help: "Log connection details on stderr.")
-    var verbose = false
+    @OptionGroup var output: OutputOptions
+    var verbose: Bool { output.verbose }
 
     @Argument(help: "The certificate to publish: PEM, DER, PKCS#7, or PKCS#12 (only its certificates are used).")
     var certificateFile: String
@@ -81,7 +81,7 @@ struct Publish: AsyncParsableCommand {
 
     private func publish() async throws {
         let settings = try EffectiveSettings.make(directory, checking)
-        for warning in settings.warnings { Console.fail("warning: \(warning)") }
+        for warning in settings.warnings { output.note("warning: \(warning)") }
         let target: PublishRequest.Target
         if let dn {
             target = .dn(dn)

@@ -11,7 +11,12 @@ struct Resolve: AsyncParsableCommand {
             Prints the chosen certificate of every address (PEM by default, in the order given). \
             A certificate is chosen only when it names the address, its key usage allows encryption, \
             it is valid now (or --at), its key and signature are strong enough, and it chains to a \
-            trust anchor, and, with --revocation prefer (the default) or require, is not revoked.
+            trust anchor, and, with --revocation prefer (the default) or require, is not revoked. \
+            Exit status: 0 every address resolved; 67 an address has no entry, no usable certificate, \
+            or is ambiguous; 75 directory unreachable or timed out; 65 malformed input; 66 --from \
+            cannot be read; 77 bind refused or insufficient access; 78 bad configuration; 64 usage \
+            error; 74 an output could not be written. When several apply, the first of 64, 78, 75, \
+            77, 74, 66, 67, 65 wins.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case pem, der, json }
@@ -23,7 +28,7 @@ struct Resolve: AsyncParsableCommand {
     @Option(help: "Output format: pem, der (needs --out) or json (JSON Lines).")
     var format: Format = .pem
 
-    @Option(help: "Write certificate files into this folder, named <sha256>.pem or .der.")
+    @Option(help: "Write certificate files into this folder, named <sha256>.pem or .der; - for stdout.")
     var out: String?
 
     @Option(
@@ -35,8 +40,8 @@ struct Resolve: AsyncParsableCommand {
     @Flag(help: "Explain every candidate and its reasons on stderr.")
     var explain = false
 
-    @Flag(name: .shortAndLong, help: "Log connection details on stderr.")
-    var verbose = false
+    @OptionGroup var output: OutputOptions
+    var verbose: Bool { output.verbose }
 
     @Option(name: .customLong("from"), help: "Read more addresses from this file, one per line (- for stdin).")
     var addressFile: String?
@@ -48,15 +53,17 @@ struct Resolve: AsyncParsableCommand {
         if addresses.isEmpty && addressFile == nil {
             throw ValidationError("give at least one address, or --from FILE")
         }
-        if format == .der && out == nil { throw ValidationError("--format der needs --out DIR") }
-        if format == .json && out != nil { throw ValidationError("--out applies to --format pem and der") }
+        if format == .der && out == nil { throw ValidationError("--format der needs --out DIR (or - for stdout)") }
+        if format == .json && out != nil && out != "-" {
+            throw ValidationError("--out DIR applies to --format pem and der")
+        }
     }
 
     func run() async throws {
         let logger = CLILogging.logger(verbose: verbose)
         try await ResolveExit.guarded {
             let settings = try EffectiveSettings.make(directory, checking)
-            for warning in settings.warnings { Console.fail("warning: \(warning)") }
+            for warning in settings.warnings { output.note("warning: \(warning)") }
             let resolver = Resolver(
                 directory: settings.directory, validator: settings.validator, intermediates: settings.intermediates,
                 revocation: revocation, logger: logger)
@@ -85,7 +92,8 @@ struct Resolve: AsyncParsableCommand {
         do {
             bytes = try InputFile.read(path: addressFile)
         } catch {
-            throw CLIError(.dataError, "--from: \(error)")
+            let tooLarge = (error as? InputFileError)?.exceedsLimit ?? false
+            throw CLIError(tooLarge ? .dataError : .noInput, "--from: \(error)")
         }
         return String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
@@ -100,8 +108,9 @@ struct Resolve: AsyncParsableCommand {
             try Console.out(ResolutionJSON.line(resolution) + "\n")
         case .pem, .der:
             guard let chosen = resolution.chosen?.certificate else { return .ok }
-            guard let out else {
-                try Console.out(chosen.pem)
+            guard let out, out != "-" else {
+                // `-` is stdout, as everywhere a file is named: PEM blocks, or DER certificates back to back.
+                if format == .der { try Console.out(bytes: chosen.der) } else { try Console.out(chosen.pem) }
                 return .ok
             }
             let path = out + "/" + "\(chosen.sha256).\(format.rawValue)"

@@ -14,7 +14,9 @@ struct Serve: AsyncParsableCommand {
             (multipart/mixed). certHash, sHash, iHash, iAndSHash, sKIDHash (base64 SHA-1, RFC 4387 §2.1) \
             and name (subject CN) search an index built from the directory. Accept: application/json, \
             or GET /v1/resolve?email=ADDRESS, gives the JSON of resolve --format json. GET /healthz \
-            reports the directory. The address book is the cache. Stops gracefully on SIGTERM.
+            reports the directory. The address book is the cache. Stops gracefully on SIGTERM. \
+            Exit status: 0 stopped by SIGTERM or SIGINT; 78 bad configuration; 64 usage error; 74 the \
+            address book or the listening socket cannot be used.
             """)
 
     @OptionGroup(title: "Directory options") var directory: DirectoryOptions
@@ -57,6 +59,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .customLong("no-access-log"), help: "Do not log one line per request.")
     var noAccessLog = false
 
+    /// -v: at least --log-level debug; -q: only errors, and no access log.
+    @OptionGroup var output: OutputOptions
+
     func validate() throws {
         guard Self.split(listen) != nil else { throw ValidationError("--listen takes HOST:PORT, e.g. 127.0.0.1:8080") }
         if (tlsCertificate == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
@@ -81,10 +86,11 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         var logger = Logger(label: "certdir.serve") { label in StreamLogHandler.standardError(label: label) }
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        logger.logLevel = output.verbose ? min(level, .debug) : output.quiet ? max(level, .error) : level
         try await ResolveExit.guarded {
             let settings = try EffectiveSettings.make(directory, checking)
-            for warning in settings.warnings { Console.fail("warning: \(warning)") }
+            for warning in settings.warnings { output.note("warning: \(warning)") }
             guard let store = try book.open() else { throw ValidationError("serve needs the address book") }
             let resolver = Resolver(
                 directory: settings.directory, validator: settings.validator, intermediates: settings.intermediates,
@@ -92,7 +98,7 @@ struct Serve: AsyncParsableCommand {
             let (host, port) = Self.split(listen)!
             let configuration = ServeConfiguration(
                 host: host, port: port, maxAge: maxAge, maxTargetLength: maxQuery, rateLimit: rateLimit,
-                tlsCertificatePath: tlsCertificate, tlsKeyPath: tlsKey, accessLog: !noAccessLog,
+                tlsCertificatePath: tlsCertificate, tlsKeyPath: tlsKey, accessLog: !noAccessLog && !output.quiet,
                 indexRefresh: indexRefresh)
             let server = CertificateServer(
                 configuration: configuration, resolver: resolver, book: store, policy: book.policy,

@@ -34,8 +34,8 @@ struct Verify: AsyncParsableCommand {
     @Flag(help: "Explain each verdict, the signer and the sources consulted, on stderr.")
     var explain = false
 
-    @Flag(name: .shortAndLong, help: "Log connection details on stderr.")
-    var verbose = false
+    @OptionGroup var output: OutputOptions
+    var verbose: Bool { output.verbose }
 
     @Argument(help: "Message files (RFC 5322, as received); - for stdin.")
     var messages: [String]
@@ -44,7 +44,7 @@ struct Verify: AsyncParsableCommand {
         let logger = CLILogging.logger(verbose: verbose)
         try await ResolveExit.guarded {
             let settings = try EffectiveSettings.make(directory, checking)
-            for warning in settings.warnings { Console.fail("warning: \(warning)") }
+            for warning in settings.warnings { output.note("warning: \(warning)") }
             let timeout = settings.directory.servers.first?.timeouts.network ?? .seconds(10)
             var policy = settings.validator.policy
             policy.acceptCASigners = true
@@ -60,7 +60,8 @@ struct Verify: AsyncParsableCommand {
                     bytes = try InputFile.read(path: path, limit: InputFile.messageLimit)
                 } catch {
                     Console.fail("\(path): cannot read: \(error)")
-                    status = max(status, 66)
+                    // A message over the size limit is malformed input (65); one that cannot be read is 66.
+                    status = max(status, (error as? InputFileError)?.exceedsLimit == true ? 65 : 66)
                     continue
                 }
                 let verdict = await verifier.verify(bytes, at: settings.time)

@@ -3,8 +3,8 @@ import Foundation
 
 /// Merges flags, the config file and libldap's defaults into library settings.
 /// Flags win over the selected config directory, which wins over the config
-/// file's top level; whatever is left unset falls to libldap (`ldap.conf`,
-/// `~/.ldaprc`, `LDAPURI`, `LDAPBASE`), which reads those itself.
+/// file's top level (``SettingLayers``); whatever is left unset falls to libldap
+/// (`ldap.conf`, `~/.ldaprc`, `LDAPURI`, `LDAPBASE`), which reads those itself.
 struct EffectiveSettings {
     var directory: DirectorySettings
     var validator: CertificateValidator
@@ -19,22 +19,10 @@ struct EffectiveSettings {
         _ options: DirectoryOptions, _ checking: CheckingOptions, directoryNeeded: Bool = true,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> EffectiveSettings {
-        let configPath = options.configFile ?? ConfigFile.defaultPath(environment: environment)
-        let config = try ConfigFile.load(path: configPath, explicit: options.configFile != nil)
-        var selected = ConfigFile.Settings()
-        if let name = options.directoryName ?? config.defaultDirectory {
-            guard let named = config.directories[name] else {
-                throw CLIError(.config, "no directory named \(name) in \(configPath)")
-            }
-            selected = named
-        }
-        let top = config.defaults
-        func pick<T>(_ flag: T?, _ key: KeyPath<ConfigFile.Settings, T?>) -> T? {
-            flag ?? selected[keyPath: key] ?? top[keyPath: key]
-        }
+        let layers = try SettingLayers(options, checking, environment: environment)
+        func pick<T>(_ flag: T?, _ key: KeyPath<ConfigFile.Settings, T?>) -> T? { layers.value(flag, key)?.value }
         func list(_ flag: [String], _ key: KeyPath<ConfigFile.Settings, [String]>) -> [String] {
-            if !flag.isEmpty { return flag }
-            return selected[keyPath: key].isEmpty ? top[keyPath: key] : selected[keyPath: key]
+            layers.list(flag, key)?.value ?? []
         }
 
         let uris = list(options.uris, \.uris)
@@ -42,18 +30,17 @@ struct EffectiveSettings {
             throw CLIError(options.uris.isEmpty ? .config : .usage, "not an LDAP URL: \(uri)")
         }
         let bind: LDAPConfiguration.BindMethod
-        // A --bind-dn flag overrides a SASL mechanism from the config file, as flags override it.
-        if directoryNeeded, let mechanism = options.bindDN == nil ? pick(options.saslMechanism, \.saslMechanism) : nil {
+        let bindDN = pick(options.bindDN, \.bindDN)
+        if options.passwordFile != nil || options.passwordEnv != nil, bindDN == nil {
+            throw CLIError(.usage, "a password needs a bind DN (--bind-dn, or bind-dn in the config file)")
+        }
+        if directoryNeeded, let mechanism = layers.saslMechanism()?.value {
             guard !mechanism.isEmpty else { throw CLIError(.config, "sasl-mech needs a mechanism name, e.g. GSSAPI") }
             bind = .sasl(
                 mechanism: mechanism,
-                noCanonicalization: options.saslNoCanonicalization || (pick(nil, \.saslNoCanonicalization) ?? false))
-        } else if directoryNeeded, let dn = pick(options.bindDN, \.bindDN) {
-            let password = try PasswordSource.read(
-                file: pick(options.passwordFile, \.passwordFile),
-                environmentVariable: pick(options.passwordEnv, \.passwordEnv),
-                bindDN: dn)
-            bind = .simple(dn: dn, password: password)
+                noCanonicalization: layers.switchValue(options.saslNoCanonicalization, \.saslNoCanonicalization).value)
+        } else if directoryNeeded, let dn = bindDN {
+            bind = .simple(dn: dn, password: try PasswordSource.read(layers.passwordSource().source, bindDN: dn))
         } else {
             bind = .anonymous
         }
@@ -66,18 +53,18 @@ struct EffectiveSettings {
             }
         }
         let tls = LDAPConfiguration.TLSConfiguration(
-            startTLS: options.starttls || (pick(nil, \.starttls) ?? false), caFile: pick(options.tlsCAFile, \.tlsCAFile)
-        )
+            startTLS: layers.switchValue(options.starttls, \.starttls).value,
+            caFile: pick(options.tlsCAFile, \.tlsCAFile))
         let timeouts = LDAPConfiguration.Timeouts(
             network: .milliseconds(Int((pick(options.networkTimeout, \.networkTimeout) ?? 10) * 1000)),
             operation: .milliseconds(Int((pick(options.timeout, \.timeout) ?? 30) * 1000)))
-        let allowPlaintext = options.allowPlaintextBind || (pick(nil, \.allowPlaintextBind) ?? false)
+        let allowPlaintext = layers.switchValue(options.allowPlaintextBind, \.allowPlaintextBind).value
         let servers = (uris.isEmpty ? [nil] : uris.map(Optional.some)).map { uri in
             LDAPConfiguration(uri: uri, bind: bind, tls: tls, timeouts: timeouts, allowPlaintextBind: allowPlaintext)
         }
         let directory = DirectorySettings(
             servers: servers, base: pick(options.base, \.base),
-            globalCatalog: options.globalCatalog || (pick(nil, \.globalCatalog) ?? false))
+            globalCatalog: layers.switchValue(options.globalCatalog, \.globalCatalog).value)
 
         let anchorFiles = list(checking.trustAnchors, \.trustAnchors)
         let anchors = try anchorFiles.flatMap { try loadCertificates($0, option: "--trust-anchor") }
@@ -86,7 +73,7 @@ struct EffectiveSettings {
         }
         let policy = ValidationPolicy(
             minimumRSABits: pick(checking.minRSABits, \.minRSABits) ?? 2048,
-            strictLocalPart: checking.strictLocalPart || (pick(nil, \.strictLocalPart) ?? false))
+            strictLocalPart: layers.switchValue(checking.strictLocalPart, \.strictLocalPart).value)
         var settings = EffectiveSettings(
             directory: directory, validator: CertificateValidator(trustAnchors: anchors.map(\.der), policy: policy),
             intermediates: intermediates, time: checking.at.flatMap(RFC3339.parse) ?? Date())

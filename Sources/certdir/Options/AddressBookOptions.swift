@@ -18,14 +18,18 @@ struct AddressBookOptions: ParsableArguments {
     @Flag(help: "Never touch the network: answer from the address book only, and say how old each answer is.")
     var offline = false
 
-    @Option(name: .customLong("ttl"), help: "Seconds a positive answer is reused (default 86400).")
+    // `.unconditional`: `--ttl -1` is a (refused) value, not an unknown option `-1`.
+    @Option(
+        name: .customLong("ttl"), parsing: .unconditional, help: "Seconds a positive answer is reused (default 86400).")
     var positiveTTL: Double?
 
-    @Option(name: .customLong("negative-ttl"), help: "Seconds a negative answer is reused (default 3600).")
+    @Option(
+        name: .customLong("negative-ttl"), parsing: .unconditional,
+        help: "Seconds a negative answer is reused (default 3600).")
     var negativeTTL: Double?
 
     @Option(
-        name: .customLong("max-staleness"),
+        name: .customLong("max-staleness"), parsing: .unconditional,
         help: "Seconds an answer may serve when the directory is down (default 604800).")
     var maximumStaleness: Double?
 

@@ -65,9 +65,6 @@ struct DirectoryOptions: ParsableArguments {
                 "--sasl-mech binds with the SASL mechanism's own credentials: no --bind-dn or password")
         }
         if saslMechanism?.isEmpty == true { throw ValidationError("--sasl-mech needs a mechanism name, e.g. GSSAPI") }
-        if bindDN == nil && (passwordFile != nil || passwordEnv != nil) {
-            throw ValidationError("a password needs --bind-dn")
-        }
     }
 }
 

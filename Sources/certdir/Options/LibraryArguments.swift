@@ -6,3 +6,4 @@ extension ContentCipher: ExpressibleByArgument {}
 extension KeyTransport: ExpressibleByArgument {}
 extension SearchScope: ExpressibleByArgument {}
 extension RevocationMode: ExpressibleByArgument {}
+extension VCard.Version: ExpressibleByArgument {}

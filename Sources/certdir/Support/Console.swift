@@ -18,6 +18,13 @@ enum Console {
         }
     }
 
+    /// Writes bytes (DER) to stdout, as ``out(_:)``.
+    static func out(bytes: [UInt8]) throws {
+        guard writeAll(STDOUT_FILENO, bytes[...]) else {
+            throw CLIError(.ioError, "cannot write to standard output: \(String(cString: strerror(errno)))")
+        }
+    }
+
     /// Writes to stderr; a failure there has nowhere to be reported and is ignored.
     static func error(_ text: String) {
         _ = writeAll(STDERR_FILENO, text)
@@ -29,7 +36,11 @@ enum Console {
     }
 
     private static func writeAll(_ descriptor: Int32, _ text: String) -> Bool {
-        var bytes = Array(text.utf8)[...]
+        writeAll(descriptor, Array(text.utf8)[...])
+    }
+
+    private static func writeAll(_ descriptor: Int32, _ bytes: ArraySlice<UInt8>) -> Bool {
+        var bytes = bytes
         while !bytes.isEmpty {
             let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
             if written < 0 {

@@ -5,13 +5,15 @@ enum ExitStatus: Int32, Comparable {
     case ok = 0
     case usage = 64
     case dataError = 65
+    /// An input file does not exist or cannot be read (sysexits EX_NOINPUT).
+    case noInput = 66
     case noUser = 67
     case ioError = 74
     case tempFail = 75
     case noPermission = 77
     case config = 78
 
-    /// When several apply, the first of 64, 78, 75, 77, 74, 67, 65 wins (the CLI contract).
+    /// When several apply, the first of 64, 78, 75, 77, 74, 66, 67, 65 wins (the CLI contract).
     private var rank: Int {
         switch self {
         case .usage: 0
@@ -19,9 +21,10 @@ enum ExitStatus: Int32, Comparable {
         case .tempFail: 2
         case .noPermission: 3
         case .ioError: 4
-        case .noUser: 5
-        case .dataError: 6
-        case .ok: 7
+        case .noInput: 5
+        case .noUser: 6
+        case .dataError: 7
+        case .ok: 8
         }
     }
 

@@ -11,8 +11,8 @@ import Foundation
 /// on the terminal, never from the command line (argv is visible to every
 /// user through `ps`).
 enum PasswordSource {
-    static func read(file: String?, environmentVariable: String?, bindDN: String) throws -> Secret {
-        if let file {
+    static func read(_ source: SettingLayers.PasswordSource, bindDN: String) throws -> Secret {
+        if case .file(let file) = source {
             let bytes: [UInt8]
             do {
                 bytes = try InputFile.read(path: file)
@@ -24,7 +24,7 @@ enum PasswordSource {
             let text = String(decoding: line.last == 0x0d ? line.dropLast() : line, as: UTF8.self)
             return try nonEmpty(Secret(text), bindDN: bindDN)
         }
-        if let variable = environmentVariable {
+        if case .environment(let variable) = source {
             guard let value = ProcessInfo.processInfo.environment[variable] else {
                 throw CLIError(.config, "environment variable \(variable) is not set")
             }

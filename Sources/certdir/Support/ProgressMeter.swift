@@ -29,10 +29,12 @@ final class ProgressMeter: @unchecked Sendable {
 /// The end-of-export summary on stderr: counts per status and per reason.
 enum ExportSummary {
     static func text(_ progress: ExportProgress) -> String {
-        var lines = [
-            "exported from \(progress.entries) entries in \(progress.pages) pages: \(progress.certificates) distinct certificates "
-                + "(\(progress.usable) usable, \(progress.unusable) unusable), \(progress.duplicates) duplicates"
-        ]
+        var line = "exported from \(count(progress.entries, "entry", "entries")) in \(count(progress.pages, "page")): "
+        line += "\(count(progress.certificates, "distinct certificate")) "
+        line += "(\(progress.usable) usable, \(progress.unusable) unusable)"
+        if progress.malformed > 0 { line += ", \(count(progress.malformed, "malformed value")) (not certificates)" }
+        line += ", \(count(progress.duplicates, "duplicate value")) (held by more than one entry or attribute)"
+        var lines = [line]
         for (code, count) in progress.reasons.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             lines.append("  \(code.rawValue): \(count)")
         }
@@ -40,5 +42,10 @@ enum ExportSummary {
             lines.append("  referrals not followed: \(progress.referrals.joined(separator: ", "))")
         }
         return lines.map { "certdir: \($0.terminalSafe)\n" }.joined()
+    }
+
+    /// `1 page`, `2 pages`.
+    private static func count(_ number: Int, _ singular: String, _ plural: String? = nil) -> String {
+        "\(number) " + (number == 1 ? singular : plural ?? singular + "s")
     }
 }

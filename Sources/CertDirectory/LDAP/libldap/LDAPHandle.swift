@@ -98,6 +98,16 @@ final class LDAPHandle: @unchecked Sendable {
         return fd
     }
 
+    /// True when liblber holds bytes it has read from the socket but libldap has not
+    /// handed out yet (`LBER_SB_OPT_DATA_READY`: TLS records decrypted ahead). The
+    /// socket is then no longer readable, so a `DispatchSource` on it would not fire again.
+    var hasBufferedData: Bool {
+        guard let ld = pointer else { return false }
+        var sockbuf: OpaquePointer?
+        guard ldap_get_option(ld, LDAP_OPT_SOCKBUF, &sockbuf) == LDAP_OPT_SUCCESS, let sockbuf else { return false }
+        return ber_sockbuf_ctrl(sockbuf, LBER_SB_OPT_DATA_READY, nil) != 0
+    }
+
     /// Builds the error for a failed libldap call, reading the diagnostic
     /// message and matched DN straight away (they are per handle and the next
     /// call would overwrite them).

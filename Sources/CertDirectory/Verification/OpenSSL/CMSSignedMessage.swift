@@ -27,7 +27,7 @@ enum CMSSignedMessage {
     static func read(_ bytes: [UInt8], extra: [X509Ref] = []) throws -> CMSSignedParts {
         defer { OpenSSLErrorQueue.clear() }
         guard let input = bytes.withUnsafeBytes({ BIO_new_mem_buf($0.baseAddress, Int32($0.count)) }) else {
-            throw SignedMessageError(description: "out of memory")
+            throw SignedMessageError(description: "out of memory", notSigned: false)
         }
         // BIO_new_mem_buf does not copy: keep the bytes alive until the BIO is freed.
         return try withExtendedLifetime(bytes) {

@@ -27,6 +27,7 @@ struct BookContext: ParsableArguments {
 
     @OptionGroup(title: "Checking options") var checking: CheckingOptions
     @OptionGroup(visibility: .hidden) var directory: DirectoryOptions
+    @OptionGroup var output: OutputOptions
 
     func open() throws -> AddressBook { try AddressBook(path: AddressBookOptions.path(path)) }
 

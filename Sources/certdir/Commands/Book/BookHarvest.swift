@@ -13,8 +13,8 @@ struct BookHarvest: AsyncParsableCommand {
             verifies, the signer's certificate chains to a trust anchor (the checks of certdir \
             verify), and it names the From address; the certificate named by \
             SMIMEEncryptionKeyPreference is added too. Otherwise nothing changes and the reason \
-            is printed. Exit status: 0 all added; 65 a message added nothing or cannot be \
-            read; 75 a source the check needed was unreachable.
+            is printed. Exit status: 0 all added; 65 a message added nothing; 66 a message \
+            file cannot be read; 75 a source the check needed was unreachable.
             """)
 
     @OptionGroup var context: BookContext
@@ -25,13 +25,13 @@ struct BookHarvest: AsyncParsableCommand {
     func run() async throws {
         try await ResolveExit.guarded {
             let settings = try context.settings()
-            for warning in settings.warnings { Console.fail("warning: \(warning)") }
+            for warning in settings.warnings { context.output.note("warning: \(warning)") }
             let book = try context.open()
             let checker = CertificateChecker(
                 validator: settings.validator,
                 // Intermediates and CRLs come from a directory only when one is named (--uri or the config file).
                 directory: settings.directory.servers.contains { $0.uri != nil } ? settings.directory : nil,
-                revocation: revocation)
+                revocation: revocation, logger: CLILogging.logger(verbose: context.output.verbose))
             let verifier = MessageVerifier(checker: checker, intermediates: settings.intermediates)
             var status = ExitStatus.ok
             for path in messages {
@@ -40,7 +40,8 @@ struct BookHarvest: AsyncParsableCommand {
                     bytes = try InputFile.read(path: path, limit: InputFile.messageLimit)
                 } catch {
                     Console.fail("\(path): cannot read: \(error)")
-                    status = min(status, .dataError)
+                    let tooLarge = (error as? InputFileError)?.exceedsLimit ?? false
+                    status = min(status, tooLarge ? .dataError : .noInput)
                     continue
                 }
                 let outcome = try await book.harvest(bytes, source: path, verifier: verifier, at: settings.time)

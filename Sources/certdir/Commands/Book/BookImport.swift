@@ -10,7 +10,9 @@ struct BookImport: AsyncParsableCommand {
         discussion: """
             Each end-entity certificate is filed under every address it names (subjectAltName \
             rfc822Name, else the subject emailAddress). A PKCS#12 private key is never stored. \
-            Exit 65 when a file cannot be read or parsed; the other files are still imported.
+            The other files are still imported when one fails. Exit status: 0 imported; 66 a file \
+            cannot be read; 65 a file cannot be parsed or holds no certificate with an address; 74 the \
+            address book cannot be written.
             """)
 
     @OptionGroup var context: BookContext
@@ -25,6 +27,7 @@ struct BookImport: AsyncParsableCommand {
             }
             for skipped in report.skipped { Console.fail("skipped \(skipped.path): \(skipped.reason)") }
             for failed in report.failed { Console.fail("\(failed.path): \(failed.reason)") }
+            if !report.unreadable.isEmpty { throw ExitStatus.noInput.exitCode }
             if !report.failed.isEmpty { throw ExitStatus.dataError.exitCode }
             if report.added.isEmpty { throw CLIError(.dataError, "no certificate with a mail address was found") }
         }

@@ -5,20 +5,24 @@ import Foundation
 /// `certdir book list`: every contact, its certificates and their status now.
 struct BookList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "List the contacts and their certificates, with each one's status now.")
+        commandName: "list", abstract: "List the contacts and their certificates, with each one's status now.",
+        discussion: "Exit status: 0 listed; 74 the address book cannot be read; 78 bad configuration.")
 
     @OptionGroup var context: BookContext
-    @Flag(help: "JSON Lines, one contact per line (schema/book-contact.schema.json).") var json = false
+    @Option(help: "text, or json (JSON Lines, one contact per line; schema/book-contact.schema.json).")
+    var format: TextOrJSON = .text
+    @Flag(help: .hidden) var json = false  // deprecated spelling of --format json, kept for one release
 
     func run() async throws {
         try await ResolveExit.guarded {
             let settings = try context.settings()
-            for warning in settings.warnings { Console.fail("warning: \(warning)") }
+            for warning in settings.warnings { context.output.note("warning: \(warning)") }
             let contacts = try context.open().contacts()
             for contact in contacts {
-                try BookText.write(contact, json: json, assess: context.assessor(settings, contact: contact))
+                try BookText.write(
+                    contact, json: json || format == .json, assess: context.assessor(settings, contact: contact))
             }
-            if contacts.isEmpty && !json { Console.fail("the address book is empty") }
+            if contacts.isEmpty && !json && format == .text { context.output.note("the address book is empty") }
         }
     }
 }
@@ -26,20 +30,23 @@ struct BookList: AsyncParsableCommand {
 /// `certdir book show ADDRESS`: one contact in detail.
 struct BookShow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "show", abstract: "Show one contact: its certificates, their status, origin and last sighting.")
+        commandName: "show", abstract: "Show one contact: its certificates, their status, origin and last sighting.",
+        discussion: "Exit status: 0 shown; 67 the address is not in the book; 74 the address book cannot be read.")
 
     @OptionGroup var context: BookContext
-    @Flag(help: "JSON (schema/book-contact.schema.json).") var json = false
+    @Option(help: "text, or json (one line; schema/book-contact.schema.json).") var format: TextOrJSON = .text
+    @Flag(help: .hidden) var json = false  // deprecated spelling of --format json, kept for one release
     @Argument(help: "The contact's mail address (any case).") var address: String
 
     func run() async throws {
         try await ResolveExit.guarded {
             let settings = try context.settings()
-            for warning in settings.warnings { Console.fail("warning: \(warning)") }
+            for warning in settings.warnings { context.output.note("warning: \(warning)") }
             guard let contact = try context.open().contact(address) else {
                 throw CLIError(.noUser, "\(address) is not in the address book")
             }
-            try BookText.write(contact, json: json, assess: context.assessor(settings, contact: contact))
+            try BookText.write(
+                contact, json: json || format == .json, assess: context.assessor(settings, contact: contact))
         }
     }
 }

@@ -5,7 +5,8 @@ import Foundation
 /// `certdir book remove ADDRESS | --sha256 HEX`.
 struct BookRemove: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "remove", abstract: "Remove a contact, or one certificate from every contact.")
+        commandName: "remove", abstract: "Remove a contact, or one certificate from every contact.",
+        discussion: "Exit status: 0 removed; 67 no such contact or certificate; 74 the address book cannot be written.")
 
     @OptionGroup var context: BookContext
     @Option(help: "Remove this certificate (lowercase hex SHA-256 of its DER).") var sha256: String?
@@ -43,7 +44,8 @@ struct BookRemove: AsyncParsableCommand {
 /// `certdir book prune`.
 struct BookPrune: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "prune", abstract: "Remove expired certificates and contacts left empty; report the counts.")
+        commandName: "prune", abstract: "Remove expired certificates and contacts left empty; report the counts.",
+        discussion: "Exit status: 0 done; 74 the address book cannot be written.")
 
     @OptionGroup var context: BookContext
 
