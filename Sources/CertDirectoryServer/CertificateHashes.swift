@@ -15,8 +15,8 @@ struct CertificateHashes: Sendable {
         values[.sHash] = Self.sha1(parts.subject)
         // IssuerAndSerialNumber ::= SEQUENCE { issuer Name, serialNumber INTEGER } (RFC 5652 §10.2.4)
         values[.iAndSHash] = Self.sha1(Self.sequence(parts.issuer + parts.serial))
-        if let skid = try? certificate.certificate.extensions.subjectKeyIdentifier {
-            values[.sKIDHash] = Self.sha1(Array(skid.keyIdentifier))
+        if let skid = certificate.subjectKeyIdentifier {
+            values[.sKIDHash] = Self.sha1(skid)
         }
     }
 

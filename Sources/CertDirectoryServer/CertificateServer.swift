@@ -44,9 +44,7 @@ public struct CertificateServer: Sendable {
     /// - Throws: ``ServeError`` for unusable TLS files; NIO's error when the address cannot be bound.
     public func run(onListening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
         let pool = DirectoryPool(resolver: resolver, size: poolSize, retryInterval: configuration.retryInterval)
-        let caching = CachingResolver(
-            resolver: resolver, book: book, policy: policy,
-            directoryLookup: { addresses, time in try await pool.resolve(addresses, at: time) })
+        let caching = CachingResolver(resolver: resolver, book: book, policy: policy, pool: pool)
         let index = CertificateIndex()
         let front = AnswerFront(
             capacity: configuration.frontCapacity,

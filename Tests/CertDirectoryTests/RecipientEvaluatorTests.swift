@@ -30,73 +30,78 @@ struct RecipientEvaluatorTests {
         return LDAPEntry(dn: dn, attributes: attributes)
     }
 
-    func evaluate(_ address: String, _ entries: [LDAPEntry], strict: Bool = false) -> Resolution {
+    /// The local checks, then the pipeline's one choice, without the network (revocation off).
+    func evaluate(_ address: String, _ entries: [LDAPEntry], strict: Bool = false) async -> Resolution {
         let validator = CertificateValidator(
             trustAnchors: [pki.rootDER], policy: ValidationPolicy(strictLocalPart: strict))
-        return RecipientEvaluator(validator: validator, intermediates: [], time: TestPKI.referenceTime)
+        let set = RecipientEvaluator(validator: validator, intermediates: [], time: TestPKI.referenceTime)
             .evaluate(address: address, entries: entries, referrals: [], uri: "ldap://test")
+        return await Choice(checker: nil, revocation: .off, intermediates: [], memo: VerdictMemo())
+            .make(set, at: TestPKI.referenceTime).resolution
     }
 
     @Test("an alias on another entry never captures an address its owner holds as mail")
-    func aliasCannotHijack() throws {
+    func aliasCannotHijack() async throws {
         let owner = entry("uid=owner", mail: "nocert@example.com")
         let hijacker = entry(
             "uid=hijack", mail: "hijack@example.com", proxy: ["smtp:nocert@example.com"],
             certificates: [try pki.leaf(san: ["hijack@example.com"])])
-        let resolution = evaluate("nocert@example.com", [hijacker, owner])
+        let resolution = await evaluate("nocert@example.com", [hijacker, owner])
         #expect(resolution.status == .noUsableCertificate)
         #expect(resolution.entries == ["uid=owner"])
         #expect(resolution.chosen == nil)
     }
 
     @Test("an alias alone still resolves to the primary address's certificate, with a note")
-    func aliasOnly() throws {
+    func aliasOnly() async throws {
         let der = try pki.leaf(san: ["primary@example.com"])
         let holder = entry(
             "uid=primary", mail: "primary@example.com", proxy: ["SMTP:primary@example.com", "smtp:alias@example.com"],
             certificates: [der])
-        let resolution = evaluate("alias@example.com", [holder])
+        let resolution = await evaluate("alias@example.com", [holder])
         #expect(resolution.status == .ok)
         #expect(resolution.warnings.map(\.code).contains(.aliasAddress))
     }
 
     @Test("--strict-local-part: a lookup that differs in case from the mail value is not an alias")
-    func strictLocalPart() throws {
+    func strictLocalPart() async throws {
         let alice = entry(
             "uid=alice", mail: "alice@example.com", certificates: [try pki.leaf(san: ["alice@example.com"])])
-        #expect(evaluate("ALICE@example.com", [alice]).status == .ok)
-        let strict = evaluate("ALICE@example.com", [alice], strict: true)
+        #expect(await evaluate("ALICE@example.com", [alice]).status == .ok)
+        let strict = await evaluate("ALICE@example.com", [alice], strict: true)
         #expect(strict.status == .noUsableCertificate)
         #expect(strict.candidates.first?.reasons.map(\.code) == [.addressMismatch])
         #expect(!strict.warnings.map(\.code).contains(.aliasAddress))
     }
 
     @Test("two owners: ambiguous, unless exactly one has a fit certificate")
-    func ambiguity() throws {
+    func ambiguity() async throws {
         let fit = entry("uid=one", mail: "twin@example.com", certificates: [try pki.leaf(san: ["twin@example.com"])])
         let alsoFit = entry(
             "uid=two", mail: "twin@example.com", certificates: [try pki.leaf(san: ["twin@example.com"])])
         let none = entry("uid=three", mail: "twin@example.com")
-        #expect(evaluate("twin@example.com", [fit, alsoFit]).status == .ambiguous)
-        #expect(evaluate("twin@example.com", [none, fit]).status == .ok)
-        #expect(evaluate("twin@example.com", [none, entry("uid=four", mail: "twin@example.com")]).status == .ambiguous)
+        #expect(await evaluate("twin@example.com", [fit, alsoFit]).status == .ambiguous)
+        #expect(await evaluate("twin@example.com", [none, fit]).status == .ok)
+        #expect(
+            await evaluate("twin@example.com", [none, entry("uid=four", mail: "twin@example.com")]).status == .ambiguous
+        )
     }
 
     @Test("the same entry returned twice is one entry")
-    func duplicateDN() throws {
+    func duplicateDN() async throws {
         let alice = entry(
             "uid=alice", mail: "alice@example.com", certificates: [try pki.leaf(san: ["alice@example.com"])])
-        #expect(evaluate("alice@example.com", [alice, alice]).status == .ok)
+        #expect(await evaluate("alice@example.com", [alice, alice]).status == .ok)
     }
 
     @Test("the renewal wins over the certificate it replaces; an expired one is refused")
-    func choice() throws {
+    func choice() async throws {
         let time = TestPKI.referenceTime
         let old = try pki.leaf(notBefore: time - 86_400 * 300, notAfter: time + 86_400 * 10)
         let renewal = try pki.leaf(notBefore: time - 86_400, notAfter: time + 86_400 * 700)
         let expired = try pki.leaf(notBefore: time - 86_400 * 800, notAfter: time - 86_400)
         let alice = entry("uid=alice", mail: "alice@example.com", certificates: [expired, old, renewal])
-        let resolution = evaluate("alice@example.com", [alice])
+        let resolution = await evaluate("alice@example.com", [alice])
         #expect(resolution.chosen?.certificate?.der == renewal)
         #expect(resolution.candidates.filter(\.isFit).count == 2)
     }

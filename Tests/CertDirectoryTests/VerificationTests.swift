@@ -43,9 +43,9 @@ struct VerificationTests {
         let mine = try ParsedCertificate(der: pki.leaf())
         let other = try ParsedCertificate(der: pki.leaf())
         var serializer = DER.Serializer()
-        try serializer.serialize(mine.certificate.issuer)
+        try serializer.serialize(mine.view.issuer)
         // A positive INTEGER (X.690 §8.3): a leading zero byte when the high bit is set.
-        var serial = Array(mine.certificate.serialNumber.bytes.drop { $0 == 0 })
+        var serial = Array(mine.view.serialNumber.bytes.drop { $0 == 0 })
         if (serial.first ?? 0x80) >= 0x80 { serial.insert(0, at: 0) }
         let integer = [0x02] + length(serial.count) + serial
         let preference = tagged(0xa0, serializer.serializedBytes + integer)

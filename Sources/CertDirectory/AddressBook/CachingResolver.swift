@@ -37,34 +37,36 @@ public struct CachePolicy: Sendable {
 /// rest from the directory (and are stored), and when the directory cannot be
 /// reached, answers within the maximum staleness come from the book with a
 /// ``ReasonCode/stale`` warning. Certificates harvested from signed mail or
-/// imported serve addresses the directory has no fit certificate for.
+/// imported serve addresses the directory has no fit certificate for, after
+/// the same checks as any other (revocation included), and never against a
+/// verdict the directory's data gave the same certificate.
 ///
 /// Every certificate is re-checked at use: its validity dates always; the rest
 /// of its stored verdict (address, key usage, strength, chain, revocation
 /// outcome) is reused when the trust anchors, intermediates, policy and
 /// revocation mode are the same as when it was stored, and checked afresh
-/// otherwise (revocation then not checked: no network). An expired or revoked
-/// certificate is never handed out.
+/// otherwise. An expired or revoked certificate is never handed out.
+///
+/// The book is a stage of the one ``ResolutionPipeline``, not a second resolver.
 public struct CachingResolver: Sendable {
     public let resolver: Resolver
     public let book: AddressBook
     public var policy: CachePolicy
-    /// Asks the directory for the addresses the book cannot answer.
-    let directoryLookup: DirectoryLookup?
+    /// Where the directory's answers come from; `nil` opens one connection per call.
+    let source: (any DirectorySource)?
 
-    /// How the directory is asked: the addresses and the evaluation instant in,
-    /// one resolution per address out, as ``Resolver/resolve(_:at:)``.
-    public typealias DirectoryLookup = @Sendable ([String], Date) async throws -> ResolveReport
+    /// - Parameter pool: Persistent connections for a long-running process;
+    ///   `nil` means a new connection per call, as ``Resolver/resolve(_:at:)``.
+    public init(resolver: Resolver, book: AddressBook, policy: CachePolicy = .init(), pool: DirectoryPool? = nil) {
+        self.init(resolver: resolver, book: book, policy: policy, source: pool)
+    }
 
-    /// - Parameter directoryLookup: Asks the directory; `nil` means ``Resolver/resolve(_:at:)``,
-    ///   which opens one connection per call. A long-running process passes a ``DirectoryPool``.
-    public init(
-        resolver: Resolver, book: AddressBook, policy: CachePolicy = .init(), directoryLookup: DirectoryLookup? = nil
-    ) {
+    /// With any directory source (an in-memory one in tests).
+    init(resolver: Resolver, book: AddressBook, policy: CachePolicy, source: (any DirectorySource)?) {
         self.resolver = resolver
         self.book = book
         self.policy = policy
-        self.directoryLookup = directoryLookup
+        self.source = source
     }
 
     /// - Parameters:
@@ -76,69 +78,63 @@ public struct CachingResolver: Sendable {
     ///   unreachable directory becomes per-address fallbacks or errors;
     ///   ``AddressBookError`` when the book cannot be read or written.
     public func resolve(_ addresses: [String], at time: Date, now: Date = Date()) async throws -> ResolveReport {
-        let directory = resolver.directory.cacheKey
-        let checks = checksFingerprint
-        var results = [Resolution?](repeating: nil, count: addresses.count)
-        let cached = try book.lookups(addresses, directory: directory, anyDirectory: policy.mode == .offline)
-        for (index, address) in addresses.enumerated() where MailAddress(address) != nil {
-            guard let lookup = cached[index] else { continue }
-            let age = now.timeIntervalSince(lookup.time)
-            let ttl = lookup.isPositive ? policy.positiveTTL : policy.negativeTTL
-            let fresh = age >= 0 && age < ttl && lookup.checks == checks
-            if policy.mode == .offline || (policy.mode == .normal && fresh) {
-                results[index] = replay(lookup, address: address, at: time, note: Finding(.addressBook, age: age))
-            }
-        }
-        var report = ResolveReport(uri: nil, failedOver: [], results: [])
-        let pending = results.indices.filter { results[$0] == nil }
-        if policy.mode == .offline {
-            for index in pending {
-                results[index] =
-                    MailAddress(addresses[index]) == nil
-                    ? Resolution(
-                        address: addresses[index], status: .error,
-                        error: MalformedAddressError(address: addresses[index]))
-                    : Resolution(
-                        address: addresses[index], status: .error, warnings: [Finding(.notInAddressBook)],
-                        error: NotInAddressBookError(address: addresses[index]))
-            }
-        } else if !pending.isEmpty {
-            do {
-                let asked = pending.map { addresses[$0] }
-                let answer =
-                    if let directoryLookup {
-                        try await directoryLookup(asked, time)
-                    } else {
-                        try await resolver.resolve(asked, at: time)
-                    }
-                report.uri = answer.uri
-                report.failedOver = answer.failedOver
-                for (index, resolution) in zip(pending, answer.results) {
-                    if resolution.status == .error, let error = resolution.error, MailAddress(addresses[index]) != nil {
-                        results[index] = fallback(
-                            cached[index], address: addresses[index], at: time, now: now, error: error)
-                    } else {
-                        results[index] = resolution
-                    }
-                }
-                try book.record(answer.results, directory: directory, uri: answer.uri ?? "", checks: checks, at: now)
-            } catch let error as DirectoryUnavailableError {
-                report.failedOver = error.attempts
-                for index in pending {
-                    results[index] = fallback(
-                        cached[index], address: addresses[index], at: time, now: now, error: error)
-                }
-            }
-        }
-        report.results = try results.compactMap { $0 }.map { try withHeldCertificates($0, at: time) }
-        return report
+        let source = self.source ?? FreshDirectorySource(resolver: resolver)
+        let stage = BookStage(resolver: resolver, book: book, policy: policy)
+        return try await ResolutionPipeline(resolver: resolver, source: source, book: stage)
+            .resolve(addresses, at: time, now: now)
+    }
+}
+
+/// The address book's part of the pipeline: a source of stored answers (fresh,
+/// or stale when the directory fails) and of held certificates, and the
+/// recorder of the directory's answers.
+struct BookStage: Sendable {
+    let resolver: Resolver
+    let book: AddressBook
+    let policy: CachePolicy
+    /// Which directory answers are filed under.
+    let directory: String
+    /// The trust anchors, intermediates, policy and revocation mode of this run.
+    let checks: String
+
+    init(resolver: Resolver, book: AddressBook, policy: CachePolicy) {
+        self.resolver = resolver
+        self.book = book
+        self.policy = policy
+        directory = resolver.directory.cacheKey
+        checks = Self.fingerprint(resolver)
+    }
+
+    func cachedAnswers(_ addresses: [String]) throws -> [CachedLookup?] {
+        try book.lookups(addresses, directory: directory, anyDirectory: policy.mode == .offline)
+    }
+
+    /// The stored answer, when it may serve without asking the directory:
+    /// within its time to live and made under the same checks, or any answer offline.
+    func fresh(_ lookup: CachedLookup?, address: String, at time: Date, now: Date) -> CandidateSet? {
+        guard let lookup, MailAddress(address) != nil else { return nil }
+        let age = now.timeIntervalSince(lookup.time)
+        let ttl = lookup.isPositive ? policy.positiveTTL : policy.negativeTTL
+        let fresh = age >= 0 && age < ttl && lookup.checks == checks
+        guard policy.mode == .offline || (policy.mode == .normal && fresh) else { return nil }
+        return replay(lookup, address: address, at: time, note: Finding(.addressBook, age: age))
+    }
+
+    /// Offline, and the book holds nothing for the address.
+    func missing(_ address: String) -> CandidateSet {
+        CandidateSet(
+            settled: MailAddress(address) == nil
+                ? Resolution(address: address, status: .error, error: MalformedAddressError(address: address))
+                : Resolution(
+                    address: address, status: .error, warnings: [Finding(.notInAddressBook)],
+                    error: NotInAddressBookError(address: address)))
     }
 
     /// A directory failure for one address: the book's answer within the
     /// maximum staleness, or the error.
-    private func fallback(
+    func fallback(
         _ lookup: CachedLookup?, address: String, at time: Date, now: Date, error: any Error & Sendable
-    ) -> Resolution {
+    ) -> CandidateSet {
         if let lookup {
             let age = now.timeIntervalSince(lookup.time)
             if age <= policy.maximumStaleness {
@@ -147,14 +143,16 @@ public struct CachingResolver: Sendable {
                 return replay(lookup, address: address, at: time, note: note)
             }
         }
-        return Resolution(
-            address: address, status: .error, warnings: [Finding(.directoryError, "\(error)")], error: error)
+        return CandidateSet(
+            settled: Resolution(
+                address: address, status: .error, warnings: [Finding(.directoryError, "\(error)")], error: error))
     }
 
-    /// Rebuilds a resolution from a stored answer: dates judged at `time`, the
-    /// rest of each verdict reused (or re-checked if the checks changed), then the same choice.
-    private func replay(_ lookup: CachedLookup, address: String, at time: Date, note: Finding) -> Resolution {
-        let sameChecks = lookup.checks == checksFingerprint
+    /// Rebuilds the candidates of a stored answer: dates judged at `time`, the
+    /// rest of each verdict reused when made under the same checks, else
+    /// checked locally again (the network checks then run at the choice).
+    private func replay(_ lookup: CachedLookup, address: String, at time: Date, note: Finding) -> CandidateSet {
+        let sameChecks = lookup.checks == checks
         let pathPool = resolver.intermediates + lookup.certificates.values.filter(\.isCA)
         let entries = lookup.detail.entries.map { entry in
             EntryCandidates(
@@ -171,75 +169,56 @@ public struct CachingResolver: Sendable {
                             certificate: nil, sha256: stored.sha256, source: source, reasons: reasons, warnings: [])
                     }
                     if sameChecks {
-                        return Candidate(
+                        var candidate = Candidate(
                             certificate: certificate, sha256: stored.sha256, source: source,
                             reasons: stored.reasons + CertificateValidator.validityReasons(certificate, at: time),
                             warnings: stored.warnings, primaryAddress: primary, revocation: stored.revocation)
+                        // The stored verdict holds the network checks' outcome when they ran (the
+                        // candidate was tried for the choice); a candidate never tried gets them now.
+                        candidate.networkChecked =
+                            stored.revocation != .notChecked || resolver.revocation == .off
+                        return candidate
                     }
                     let expectation = MailAddress(address).map { AddressExpectation(address: $0, primary: primary) }
-                    var result = resolver.validator.validate(
+                    let result = resolver.validator.validate(
                         certificate, purpose: .encrypt, address: expectation, intermediates: pathPool, at: time)
-                    unchecked(&result)
                     return Candidate(
                         certificate: certificate, sha256: stored.sha256, source: source, reasons: result.reasons,
                         warnings: result.warnings, primaryAddress: primary)
                 })
         }
-        return RecipientEvaluator.decide(address: address, entries: entries, warnings: [note] + lookup.detail.warnings)
+        return CandidateSet(address: address, entries: entries, warnings: [note] + lookup.detail.warnings)
     }
 
-    /// When the directory gave no fit certificate, one harvested from signed
-    /// mail or imported may serve, checked in full now.
-    private func withHeldCertificates(_ resolution: Resolution, at time: Date) throws -> Resolution {
-        guard
-            resolution.status == .notFound || resolution.status == .noUsableCertificate
-                // Offline, or the directory down: a correspondent's certificate from signed mail still serves.
-                || (resolution.status == .error && !(resolution.error is MalformedAddressError)),
-            let wanted = MailAddress(resolution.address),
-            let contact = try book.contact(resolution.address)
-        else { return resolution }
+    /// Adds the certificates harvested from signed mail or imported for the
+    /// address, checked locally now; ``Choice`` tries them when no entry gives one.
+    func addingHeld(to set: CandidateSet, at time: Date) throws -> CandidateSet {
+        guard let wanted = MailAddress(set.address), let contact = try book.contact(set.address) else { return set }
         let held = contact.certificates.filter { $0.origin != .directory }
-        guard !held.isEmpty else { return resolution }
-        let pool = resolver.intermediates
-        let candidates = held.enumerated().map { index, entry in
-            var result = resolver.validator.validate(
+        guard !held.isEmpty else { return set }
+        var result = set
+        result.held = held.enumerated().map { index, entry in
+            let checked = resolver.validator.validate(
                 entry.certificate, purpose: .encrypt, address: AddressExpectation(address: wanted),
-                intermediates: pool, at: time)
-            unchecked(&result)
+                intermediates: resolver.intermediates, at: time)
             return Candidate(
                 certificate: entry.certificate, sha256: entry.certificate.sha256,
                 source: ValueSource(
                     uri: "addressbook:", dn: entry.originDetail ?? entry.origin.rawValue,
                     attribute: entry.origin.rawValue, index: index),
-                reasons: result.reasons, warnings: result.warnings)
+                reasons: checked.reasons, warnings: checked.warnings)
         }
-        var merged = resolution
-        merged.candidates += candidates
-        guard let chosen = ChoiceRule.choose(candidates.filter(\.isFit)) else { return merged }
-        merged.status = .ok
-        merged.chosen = chosen
-        merged.error = nil
-        merged.warnings.append(
-            Finding(
-                .addressBook,
-                "from \(chosen.source.attribute == "signed-mail" ? "signed mail" : "an import"): \(chosen.source.dn)"))
-        merged.warnings += chosen.warnings
-        return merged
+        return result
     }
 
-    /// A verdict made here, from the book alone, has no revocation outcome: under
-    /// `require` that refuses the certificate, under `prefer` it warns (RFC 5280 §6.3).
-    private func unchecked(_ result: inout ValidationResult) {
-        let finding = Finding(.revocationUnknown, "not checked: answered from the address book")
-        switch resolver.revocation {
-        case .require: result.reasons.append(finding)
-        case .prefer: result.warnings.append(finding)
-        case .off: break
-        }
+    /// Stores the directory's answers (errors are not stored).
+    func record(_ resolutions: [Resolution], uri: String?, at now: Date) throws {
+        guard !resolutions.isEmpty else { return }
+        try book.record(resolutions, directory: directory, uri: uri ?? "", checks: checks, at: now)
     }
 
     /// Identifies the trust anchors, intermediates and policy a verdict was made under.
-    var checksFingerprint: String {
+    static func fingerprint(_ resolver: Resolver) -> String {
         var hash = SHA256()
         for der in resolver.validator.trustAnchors.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
             hash.update(data: [0x01] + der)

@@ -7,7 +7,7 @@ extension CertificateValidator {
     /// nonRepudiation. No keyUsage extension means no restriction. RFC 8550
     /// §4.4.4: an extendedKeyUsage must include emailProtection or anyExtendedKeyUsage.
     func checkKeyUsage(_ certificate: ParsedCertificate, purpose: Purpose, _ result: inout ValidationResult) {
-        let extensions = certificate.certificate.extensions
+        let extensions = certificate.view.extensions
         if let usage = try? extensions.keyUsage {
             switch (purpose, certificate.key.algorithm) {
             case (.encrypt, "rsa"):

@@ -95,8 +95,8 @@ extension CertificateValidator {
         }
         let possible = verifiedIssuers.candidates.filter { $0.x509.mayHaveIssued(view) }
         guard possible.count == 1, let issuer = possible[0].verified else { return nil }
-        let leaf = certificate.certificate
-        guard issuer.certificate.certificate.publicKey.isValidSignature(leaf.signature, for: leaf) else { return nil }
+        let leaf = certificate.view
+        guard issuer.certificate.view.publicKey.isValidSignature(leaf.signature, for: leaf) else { return nil }
         return issuer.pathLength + 1
     }
 
@@ -105,7 +105,7 @@ extension CertificateValidator {
     private static func maySignAlone(_ issuer: ParsedCertificate) -> Bool {
         guard issuer.verifiableInSwift, issuer.isCA else { return false }
         do {
-            return try issuer.certificate.extensions.keyUsage?.keyCertSign ?? true
+            return try issuer.view.extensions.keyUsage?.keyCertSign ?? true
         } catch {
             return false
         }

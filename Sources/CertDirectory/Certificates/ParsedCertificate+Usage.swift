@@ -6,7 +6,7 @@ extension ParsedCertificate {
     /// EKU emailProtection"`. `any` stands for an absent extension (no restriction,
     /// RFC 5280 §4.2.1.3 and §4.2.1.12).
     public var usageSummary: String {
-        let extensions = certificate.extensions
+        let extensions = view.extensions
         let usage = (try? extensions.keyUsage).map(Self.names(of:)) ?? "any"
         guard let eku = try? extensions.extendedKeyUsage else { return usage + "; EKU any" }
         let purposes = eku.map { purpose -> String in

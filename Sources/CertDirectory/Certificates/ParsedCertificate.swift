@@ -16,10 +16,22 @@ public struct ParsedCertificate: Sendable {
     public let der: [UInt8]
     /// Lowercase hex SHA-256 of ``der``.
     public let sha256: String
-    /// The swift-certificates view of the certificate, for names, dates and
-    /// extensions. For a key swift-crypto cannot hold, its public key is a
-    /// stand-in (see `StandIn`); use ``key`` for facts about the key.
-    public let certificate: Certificate
+    /// The swift-certificates view, for names, dates and extensions inside the
+    /// library. For a key or signature algorithm swift-certificates does not
+    /// model, its public key and algorithms are stand-ins (see `StandIn`):
+    /// never use its key; ``key`` has the facts about the real one.
+    let view: Certificate
+    /// True when ``view`` carries stand-ins rather than the real key and algorithm.
+    let hasStandIn: Bool
+    /// The swift-certificates model of the certificate, with its real key and
+    /// signature algorithm; `nil` when swift-certificates cannot model them
+    /// (RSA under 2048 bits, DSA, other curves, SHA-1 signatures…): a stand-in
+    /// key never leaves the library. ``key`` and ``signatureDigest`` describe every certificate.
+    public var certificate: Certificate? { hasStandIn ? nil : view }
+    /// The subjectKeyIdentifier extension's value (RFC 5280 §4.2.1.2), `nil` without one.
+    public var subjectKeyIdentifier: [UInt8]? {
+        (try? view.extensions.subjectKeyIdentifier).map { Array($0.keyIdentifier) }
+    }
     /// Subject and issuer as RFC 4514 strings, printed by OpenSSL on each use
     /// (`X509_NAME_print_ex(3)`, `XN_FLAG_RFC2253`): about 12 µs each, which a
     /// bulk export in a format without names need not spend.
@@ -29,8 +41,8 @@ public struct ParsedCertificate: Sendable {
     var issuerDER: ArraySlice<UInt8>? { signedFields?.issuer }
     /// The serial number as lowercase hex, without leading zero bytes.
     public let serial: String
-    public var notBefore: Date { certificate.notValidBefore }
-    public var notAfter: Date { certificate.notValidAfter }
+    public var notBefore: Date { view.notValidBefore }
+    public var notAfter: Date { view.notValidAfter }
     /// The subject public key: algorithm, size in bits, EC curve.
     public let key: KeyDescription
     /// Short name of the signature's digest (`SHA256`, `SHA1`, …), `nil` if none or unknown.
@@ -80,7 +92,8 @@ public struct ParsedCertificate: Sendable {
         }
         let fields = try? SignedFields(certificate, der: der)
         self.der = der
-        self.certificate = certificate
+        self.view = certificate
+        self.hasStandIn = !swiftModel && modelled == nil
         self.sha256 = SHA256.hash(data: der).hexString
         self.signedFields = fields
         let serialBytes = certificate.serialNumber.bytes.drop { $0 == 0 }
@@ -90,14 +103,14 @@ public struct ParsedCertificate: Sendable {
 
     /// True when basicConstraints says cA (RFC 5280 §4.2.1.9).
     public var isCA: Bool {
-        guard let constraints = try? certificate.extensions.basicConstraints else { return false }
+        guard let constraints = try? view.extensions.basicConstraints else { return false }
         if case .isCertificateAuthority = constraints { return true }
         return false
     }
 
     /// The rfc822Name entries of subjectAltName, in order.
     public var rfc822Names: [String] {
-        guard let names = try? certificate.extensions.subjectAlternativeNames else { return [] }
+        guard let names = try? view.extensions.subjectAlternativeNames else { return [] }
         return names.compactMap { name in
             if case .rfc822Name(let address) = name { return address }
             return nil
@@ -106,14 +119,14 @@ public struct ParsedCertificate: Sendable {
 
     /// The subject's emailAddress attributes (PKCS #9), the legacy place for an address.
     public var subjectEmailAddresses: [String] {
-        certificate.subject.flatMap { rdn in
+        view.subject.flatMap { rdn in
             rdn.filter { $0.type == .RDNAttributeType.emailAddress }.map { String(describing: $0.value) }
         }
     }
 
     /// The subject's last commonName, the usual display name; `nil` without one.
     public var commonName: String? {
-        certificate.subject.flatMap { rdn in
+        view.subject.flatMap { rdn in
             // The text itself, not its RFC 4514 escaped form: a display name.
             rdn.filter { $0.type == .RDNAttributeType.commonName }.map {
                 String($0.value) ?? String(describing: $0.value)

@@ -54,7 +54,7 @@ extension LDAPConnection {
                     entry.timer = makeTimer(
                         msgid: msgid, after: timeout,
                         error: LDAPError(
-                            code: .timeout, operation: "modify",
+                            code: .timeout, operation: "modify", kind: .modify,
                             diagnosticMessage:
                                 "no answer within the operation timeout; the change may or may not have been applied",
                             uri: uri))
@@ -64,6 +64,7 @@ extension LDAPConnection {
             }
         } catch var error as LDAPError {
             error.operation = "modify \(dn)"
+            error.kind = .modify
             throw error
         }
     }

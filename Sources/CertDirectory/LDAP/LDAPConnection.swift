@@ -105,19 +105,19 @@ public actor LDAPConnection {
         if case .simple(let dn, let password) = configuration.bind, password.value.isEmpty {
             // RFC 4513 §5.1.2: a name with no password is an unauthenticated bind, which
             // some servers accept as anonymous; never send one by accident.
-            throw LDAPConfigurationError("the password for \(dn) is empty (an unauthenticated bind)")
+            throw LDAPConfigurationError(
+                "the password for \(dn) is empty (an unauthenticated bind)", kind: .emptyPassword)
         }
         if case .simple = configuration.bind, !encrypted, !configuration.allowPlaintextBind {
             throw LDAPConfigurationError(
-                "refusing to send a password over the unencrypted connection to \(uri); "
-                    + "use ldaps://, --starttls, or --allow-plaintext-bind")
+                "refusing to send a password over the unencrypted connection to \(uri)", kind: .plaintextBind)
         }
         operationTimeout = configuration.timeouts.operation
         try applyOptions(configuration)
         if let deadline = Self.connectDeadline(configuration.timeouts) { handle.watchdog.arm(after: deadline) }
         defer { handle.watchdog.finish() }
         if configuration.tls.startTLS && scheme == "ldap" {
-            try call("StartTLS", configuration) { ldap_start_tls_s($0, nil, nil) }
+            try call("StartTLS", .startTLS, configuration) { ldap_start_tls_s($0, nil, nil) }
         }
         try bind(configuration)
         defaultBase = handle.stringOption(LDAP_OPT_DEFBASE).flatMap { $0.isEmpty ? nil : $0 }
@@ -168,7 +168,7 @@ public actor LDAPConnection {
             var credential = berval(
                 bv_len: ber_len_t(buffer.count),
                 bv_val: UnsafeMutableRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self))
-            try call(bindOperation(configuration), configuration) {
+            try call(bindOperation(configuration), bindKind(configuration), configuration) {
                 ldap_sasl_bind_s($0, dn, cldap_sasl_simple(), &credential, nil, nil, nil)
             }
         }
@@ -181,7 +181,7 @@ public actor LDAPConnection {
     private func saslBind(_ configuration: LDAPConfiguration, mechanism: String, noCanonicalization: Bool) throws {
         if noCanonicalization { try handle.setOption(LDAP_OPT_X_SASL_NOCANON, cldap_opt_on()) }
         if usesTLS(configuration) { try handle.setString(LDAP_OPT_X_SASL_SECPROPS, "maxssf=0") }
-        try call(bindOperation(configuration), configuration) {
+        try call(bindOperation(configuration), bindKind(configuration), configuration) {
             ldap_sasl_interactive_bind_s(
                 $0, nil, mechanism, nil, nil, cldap_sasl_quiet(), cldap_sasl_interact_proc(), nil)
         }
@@ -192,9 +192,14 @@ public actor LDAPConnection {
         switch configuration.bind {
         case .anonymous: "connect (anonymous bind)"
         case .simple(let dn, _): "bind as \(dn)"
-        // "bind…": the CLI reads a refused bind (not an unreachable server) as exit 77.
         case .sasl(let mechanism, _): "bind with SASL \(mechanism)"
         }
+    }
+
+    /// An anonymous bind only opens the connection; one with credentials can be refused (exit 77 in the CLI).
+    private func bindKind(_ configuration: LDAPConfiguration) -> LDAPOperation {
+        if case .anonymous = configuration.bind { return .connect }
+        return .bind
     }
 
     /// The longest the connect phase (TCP, TLS, StartTLS, bind) may take: both
@@ -205,16 +210,19 @@ public actor LDAPConnection {
     }
 
     /// Runs a blocking libldap call and turns a TLS failure into a precise reason.
-    private func call(_ operation: String, _ configuration: LDAPConfiguration, _ body: (OpaquePointer) -> Int32) throws
-    {
+    private func call(
+        _ operation: String, _ kind: LDAPOperation, _ configuration: LDAPConfiguration,
+        _ body: (OpaquePointer) -> Int32
+    ) throws {
         let rc = body(handle.ld)
         guard rc != LDAP_SUCCESS else { return }
         if handle.watchdog.fired {
             throw LDAPError(
-                code: .timeout, operation: operation,
+                code: .timeout, operation: operation, kind: kind,
                 diagnosticMessage: "no answer within the network and operation timeouts", uri: uri)
         }
         var error = handle.error(rc, operation: operation)
+        error.kind = kind
         if error.code.isUnreachable || error.code == .connectError, error.tlsFailure == nil, usesTLS(configuration) {
             error.tlsFailure = TLSProbe.diagnose(uri: uri, configuration: configuration)
         }
@@ -230,7 +238,9 @@ public actor LDAPConnection {
     /// the descriptor is never closed while the source still watches it.
     public func close() {
         stopSweeper()
-        failAll(LDAPError(code: .serverDown, operation: "close", diagnosticMessage: "connection closed", uri: uri))
+        failAll(
+            LDAPError(
+                code: .serverDown, operation: "close", kind: .close, diagnosticMessage: "connection closed", uri: uri))
         if let source {
             self.source = nil
             if readingPaused { source.resume() }  // a suspended source never runs its cancel handler
@@ -245,6 +255,19 @@ public actor LDAPConnection {
 
 /// A setting that makes an LDAP operation unsafe or impossible, detected before anything is sent.
 public struct LDAPConfigurationError: Error, Sendable, CustomStringConvertible {
+    /// Which setting is at fault, so that a caller can say how to change it.
+    public enum Kind: Sendable, Hashable {
+        /// A simple bind with a password over a connection that is not encrypted.
+        case plaintextBind
+        /// A simple bind with a DN and an empty password (an unauthenticated bind, RFC 4513 §5.1.2).
+        case emptyPassword
+        case other
+    }
+
     public let description: String
-    public init(_ description: String) { self.description = description }
+    public let kind: Kind
+    public init(_ description: String, kind: Kind = .other) {
+        self.description = description
+        self.kind = kind
+    }
 }

@@ -7,8 +7,12 @@
 public struct LDAPError: Error, Sendable, CustomStringConvertible {
     /// RFC 4511 result code, or a negative libldap client code.
     public var code: LDAPResultCode
-    /// The libldap function or LDAP operation that failed, e.g. `ldap_sasl_bind`.
+    /// The libldap function or LDAP operation that failed, as text for
+    /// messages, e.g. `bind as cn=reader,dc=example,dc=com`.
     public var operation: String
+    /// Which step failed, for decisions (a refused bind, a failed search);
+    /// never decide by ``operation``'s text.
+    public var kind: LDAPOperation
     /// The server's diagnosticMessage (RFC 4511 §4.1.9), or libldap's own text.
     public var diagnosticMessage: String?
     /// The matchedDN of the result, when the server sent one.
@@ -19,16 +23,27 @@ public struct LDAPError: Error, Sendable, CustomStringConvertible {
     public var tlsFailure: TLSFailure?
 
     public init(
-        code: LDAPResultCode, operation: String, diagnosticMessage: String? = nil, matchedDN: String? = nil,
-        uri: String? = nil, tlsFailure: TLSFailure? = nil
+        code: LDAPResultCode, operation: String, kind: LDAPOperation = .other, diagnosticMessage: String? = nil,
+        matchedDN: String? = nil, uri: String? = nil, tlsFailure: TLSFailure? = nil
     ) {
         self.code = code
         self.operation = operation
+        self.kind = kind
         self.diagnosticMessage = diagnosticMessage
         self.matchedDN = matchedDN
         self.uri = uri
         self.tlsFailure = tlsFailure
     }
+
+    /// True when the server could not be reached or the connection broke
+    /// (connect failure, timeout, server down, TLS failure): another server, or
+    /// a later try, may answer. The one classification used by failover, the
+    /// connection pool, the PKI fetcher and the CLI's exit statuses.
+    public var isUnreachable: Bool { code.isUnreachable || tlsFailure != nil }
+
+    /// True when the server refused the credentials: a bind that failed for
+    /// another reason than an unreachable server or a TLS failure.
+    public var isRefusedBind: Bool { kind == .bind && !isUnreachable }
 
     public var description: String {
         var text = "\(operation)"
@@ -43,6 +58,22 @@ public struct LDAPError: Error, Sendable, CustomStringConvertible {
         if let matchedDN, !matchedDN.isEmpty { text += " [matched DN: \(matchedDN)]" }
         return text
     }
+}
+
+/// The step of a directory conversation an ``LDAPError`` comes from.
+public enum LDAPOperation: String, Sendable, Hashable {
+    /// Opening the connection, including an anonymous bind (which opens it).
+    case connect
+    /// The StartTLS extended operation (RFC 4511 §4.14).
+    case startTLS = "start-tls"
+    /// A simple or SASL bind with credentials (RFC 4513).
+    case bind
+    case search
+    case modify
+    /// The connection was closed while the operation was outstanding.
+    case close
+    /// Anything else (options, controls, reading results).
+    case other
 }
 
 /// Why a TLS handshake with a directory server failed.
@@ -66,7 +97,7 @@ public enum TLSFailure: String, Sendable, Hashable {
 
     public var explanation: String {
         switch self {
-        case .untrustedIssuer: "the server certificate is not issued by a trusted CA (see --tls-ca-file)"
+        case .untrustedIssuer: "the server certificate is not issued by a trusted CA"
         case .expired: "the server certificate has expired"
         case .notYetValid: "the server certificate is not valid yet"
         case .hostnameMismatch: "the server certificate does not name the host in the URI"

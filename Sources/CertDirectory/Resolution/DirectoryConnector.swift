@@ -13,7 +13,7 @@ enum DirectoryConnector {
                 let connection = try await LDAPConnection.connect(server)
                 logger.info("connected", metadata: ["uri": "\(connection.uri)"])
                 return (connection, attempts)
-            } catch let error as LDAPError where error.code.isUnreachable || error.tlsFailure != nil {
+            } catch let error as LDAPError where error.isUnreachable {
                 logger.warning("directory unreachable, trying the next", metadata: ["error": "\(error)"])
                 attempts.append(error)
             }

@@ -36,7 +36,7 @@ public struct DirectoryUnavailableError: Error, Sendable, CustomStringConvertibl
 public struct MissingBaseError: Error, Sendable, CustomStringConvertible {
     public let uri: String
     public var description: String {
-        "no search base for \(uri): give --base, a DN in the URI, or BASE in ldap.conf"
+        "no search base for \(uri): neither the settings, a DN in the URI, nor BASE in ldap.conf give one"
     }
 }
 

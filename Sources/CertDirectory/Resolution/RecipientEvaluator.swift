@@ -1,17 +1,21 @@
 import Foundation
 
-/// Turns the entries a directory returned for one address into a ``Resolution``:
-/// checks every candidate with the shared ``CertificateValidator`` and chooses.
+/// Turns the entries a directory returned for one address into a ``CandidateSet``:
+/// applies the alias rules and checks every candidate with the shared
+/// ``CertificateValidator``. The choice is ``Choice``'s.
 struct RecipientEvaluator: Sendable {
     let validator: CertificateValidator
     /// Extra path intermediates from local files.
     let intermediates: [ParsedCertificate]
     let time: Date
 
-    func evaluate(address: String, entries: [LDAPEntry], referrals: [String], uri: String) -> Resolution {
+    func evaluate(address: String, entries: [LDAPEntry], referrals: [String], uri: String) -> CandidateSet {
         var warnings = referrals.map { Finding(.referral, "not followed: \($0)") }
         guard let wanted = MailAddress(address) else {
-            return Resolution(address: address, status: .error, warnings: warnings)
+            return CandidateSet(
+                settled: Resolution(
+                    address: address, status: .error, warnings: warnings,
+                    error: MalformedAddressError(address: address)))
         }
         // The same entry returned twice (a server or referral quirk) is one entry.
         var seenDNs = Set<String>()
@@ -58,39 +62,7 @@ struct RecipientEvaluator: Sendable {
             checked.append(
                 EntryCandidates(dn: entry.dn, addresses: entry.mail + entry.smtpAddresses, candidates: entryCandidates))
         }
-        return Self.decide(address: address, entries: checked, warnings: warnings)
-    }
-
-    /// The choice over checked candidates, apart from the checks themselves, so that
-    /// the address book can replay it over stored verdicts.
-    /// - Parameter warnings: Findings made before the choice (referrals, aliases, malformed values).
-    static func decide(address: String, entries: [EntryCandidates], warnings before: [Finding]) -> Resolution {
-        var warnings = before
-        let candidates = entries.flatMap(\.candidates)
-        let fitPerEntry = entries.map { $0.candidates.filter(\.isFit) }
-        let dns = entries.map(\.dn)
-        if entries.isEmpty {
-            return Resolution(
-                address: address, status: .notFound, warnings: warnings, checkedEntries: entries,
-                warningsBeforeChoice: before)
-        }
-        let entriesWithFit = fitPerEntry.filter { !$0.isEmpty }
-        if entries.count > 1 {
-            warnings.append(
-                Finding(.ambiguousEntries, "\(entries.count) entries have this address: \(dns.joined(separator: "; "))")
-            )
-        }
-        var resolution = Resolution(
-            address: address, status: .noUsableCertificate, candidates: candidates, warnings: warnings, entries: dns,
-            checkedEntries: entries, warningsBeforeChoice: before)
-        if entries.count > 1 && entriesWithFit.count != 1 {
-            resolution.status = .ambiguous
-        } else if let chosen = ChoiceRule.choose(entriesWithFit.first ?? []) {
-            resolution.status = .ok
-            resolution.chosen = chosen
-            resolution.warnings += chosen.warnings
-        }
-        return resolution
+        return CandidateSet(address: address, entries: checked, warnings: warnings)
     }
 
     /// The address a certificate must name. When the entry was found through a

@@ -31,68 +31,16 @@ public struct Resolver: Sendable {
     }
 
     /// Looks up every address on one connection, with up to
-    /// ``DirectorySettings/maxOutstandingSearches`` searches in flight.
+    /// ``DirectorySettings/maxOutstandingSearches`` searches in flight, through
+    /// the one resolution pipeline (without an address book).
     /// - Parameter time: The evaluation instant for every check.
     /// - Returns: One ``Resolution`` per address, in the order given, and the URI that answered.
     /// - Throws: ``DirectoryUnavailableError`` when no server answers;
     ///   ``LDAPError`` for a refused bind; ``LDAPConfigurationError`` and
     ///   ``MissingBaseError`` for settings that cannot work.
     public func resolve(_ addresses: [String], at time: Date) async throws -> ResolveReport {
-        try await DirectoryConnector.withConnection(directory, logger: logger) { connection, attempts in
-            let base = try await DirectoryConnector.base(directory, for: connection)
-            let evaluator = RecipientEvaluator(validator: validator, intermediates: intermediates, time: time)
-            let uri = connection.uri
-            var results = [Resolution?](repeating: nil, count: addresses.count)
-            let checker = CertificateChecker(
-                validator: validator, directory: directory, revocation: revocation,
-                networkTimeout: directory.servers.first?.timeouts.network ?? .seconds(10), logger: logger)
-            try await withThrowingTaskGroup(of: (Int, Resolution).self) { group in
-                var next = 0
-                func addTask() {
-                    let index = next
-                    let address = addresses[index]
-                    next += 1
-                    group.addTask {
-                        let found = await lookup(address, base: base, on: connection, evaluator: evaluator, uri: uri)
-                        return (index, await completeChecks(found, checker: checker, at: time))
-                    }
-                }
-                while next < min(addresses.count, max(1, directory.maxOutstandingSearches)) { addTask() }
-                while let (index, resolution) = try await group.next() {
-                    results[index] = resolution
-                    if next < addresses.count { addTask() }
-                }
-            }
-            await checker.close()
-            return ResolveReport(uri: uri, failedOver: attempts, results: results.compactMap { $0 })
-        }
-    }
-
-    /// One address on an open connection; never throws: failures become a ``ResolutionStatus/error``.
-    func lookup(
-        _ address: String, base: String, on connection: LDAPConnection, evaluator: RecipientEvaluator, uri: String
-    ) async -> Resolution {
-        guard MailAddress(address) != nil else {
-            return Resolution(address: address, status: .error, error: MalformedAddressError(address: address))
-        }
-        let request = SearchRequest(
-            base: base, scope: .sub, filter: RecipientSearch.filter(for: address),
-            attributes: RecipientSearch.attributes, sizeLimit: RecipientSearch.entryLimit)
-        do {
-            let result = try await connection.search(request)
-            return evaluator.evaluate(address: address, entries: result.entries, referrals: result.referrals, uri: uri)
-        } catch let error as LDAPError where error.code == .sizeLimitExceeded {
-            // More entries carry the address than any one recipient can have.
-            return Resolution(
-                address: address, status: .ambiguous,
-                warnings: [
-                    Finding(.ambiguousEntries, "more than \(RecipientSearch.entryLimit) entries have this address")
-                ])
-        } catch {
-            logger.debug("search failed", metadata: ["uri": "\(uri)", "error": "\(error)"])
-            return Resolution(
-                address: address, status: .error, warnings: [Finding(.directoryError, "\(error)")], error: error)
-        }
+        try await ResolutionPipeline(resolver: self, source: FreshDirectorySource(resolver: self), book: nil)
+            .resolve(addresses, at: time, now: Date())
     }
 }
 

@@ -14,7 +14,7 @@ import Logging
 ///   ``DirectoryUnavailableError`` until ``retryInterval`` has passed
 ///   (``Health/down(since:reason:retryAt:)`` says when), so a dead directory is
 ///   not hammered with connects.
-public actor DirectoryPool {
+public actor DirectoryPool: DirectorySource {
     /// What the pool last knew of the directory.
     public enum Health: Sendable, Equatable {
         /// Nothing was asked yet.
@@ -37,6 +37,10 @@ public actor DirectoryPool {
     public nonisolated let size: Int
     /// Seconds to wait after a failed connect before trying again.
     public nonisolated let retryInterval: TimeInterval
+    /// One checker for the pool's lifetime, so that CRLs and issuer certificates
+    /// fetched for one answer serve the next (CRLs until their nextUpdate; other
+    /// values and failures for ``retryInterval`` at least, at most a few minutes).
+    nonisolated let sharedChecker: CertificateChecker
     private let logger: Logger
     private var members: [Member] = []
     private var nextID = 0
@@ -58,6 +62,10 @@ public actor DirectoryPool {
         self.size = max(1, size)
         self.retryInterval = max(0, retryInterval)
         self.logger = resolver.logger
+        self.sharedChecker = CertificateChecker(
+            validator: resolver.validator, directory: resolver.directory, revocation: resolver.revocation,
+            networkTimeout: resolver.directory.servers.first?.timeouts.network ?? .seconds(10),
+            cacheLifetime: max(60, min(300, retryInterval)), logger: resolver.logger)
     }
 
     /// What the pool knows now, without touching the network.
@@ -81,12 +89,18 @@ public actor DirectoryPool {
         return health
     }
 
-    /// Resolves `addresses` on a pooled connection, as ``Resolver/resolve(_:at:)`` does on a new one.
-    /// Suitable as a ``CachingResolver/DirectoryLookup``.
+    /// Resolves `addresses` on a pooled connection, as ``Resolver/resolve(_:at:)``
+    /// does on a new one: the same pipeline, searches, checks and choice.
     /// - Throws: ``DirectoryUnavailableError`` when no server answers (at once
     ///   during the retry interval); ``LDAPError`` for a refused bind;
     ///   ``MissingBaseError``; `CancellationError` after ``close()``.
     public func resolve(_ addresses: [String], at time: Date) async throws -> ResolveReport {
+        try await ResolutionPipeline(resolver: resolver, source: self, book: nil).resolve(
+            addresses, at: time, now: Date())
+    }
+
+    /// Searches `addresses` on a pooled connection (the pipeline's source).
+    func gather(_ addresses: [String], at time: Date) async throws -> SourceAnswer {
         var member = try await checkout()
         var results = await run(addresses, at: time, on: member)
         release(member.id)
@@ -99,10 +113,10 @@ public actor DirectoryPool {
             member = try await checkout()
             let again = await run(retry.map { addresses[$0] }, at: time, on: member)
             release(member.id)
-            for (index, resolution) in zip(retry, again) { results[index] = resolution }
+            for (index, set) in zip(retry, again) { results[index] = set }
             if again.contains(where: Self.isBroken) { drop(member.id) }
         }
-        return ResolveReport(uri: member.connection.uri, failedOver: [], results: results)
+        return SourceAnswer(uri: member.connection.uri, failedOver: [], sets: results)
     }
 
     /// Closes every connection; later lookups throw `CancellationError`.
@@ -113,16 +127,19 @@ public actor DirectoryPool {
         members.removeAll()
         wakeAll()
         for member in open { await member.connection.close() }
+        await sharedChecker.close()
     }
 
-    private func run(_ addresses: [String], at time: Date, on member: Member) async -> [Resolution] {
+    private func run(_ addresses: [String], at time: Date, on member: Member) async -> [CandidateSet] {
         searches += addresses.count
-        return await resolver.resolve(addresses, at: time, on: member.connection, base: member.base)
+        return await resolver.gather(addresses, at: time, on: member.connection, base: member.base)
     }
 
-    private static func isBroken(_ resolution: Resolution) -> Bool {
-        guard resolution.status == .error, let error = resolution.error as? LDAPError else { return false }
-        return error.code.isUnreachable
+    private static func isBroken(_ set: CandidateSet) -> Bool {
+        guard let settled = set.settled, settled.status == .error, let error = settled.error as? LDAPError else {
+            return false
+        }
+        return error.isUnreachable
     }
 
     /// A connection with room for one more lookup: an idle one, else a new one

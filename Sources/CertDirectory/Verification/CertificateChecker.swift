@@ -32,13 +32,19 @@ public struct CertificateChecker: Sendable {
     ///     host-less LDAP URLs; `nil` reads only URLs with a host.
     ///   - networkTimeout: Bound on connecting to any source (LDAP or HTTP), and
     ///     on the whole of one HTTP request.
+    ///   - cacheLifetime: How long a fetched value without a CRL, or a failure, is
+    ///     reused, in seconds; `nil`: for the checker's lifetime (one command).
+    ///     A long-running process passes a bound, so that a source that comes
+    ///     back, or a CRL newly published, is seen.
     public init(
         validator: CertificateValidator, directory: DirectorySettings?, revocation: RevocationMode,
-        networkTimeout: Duration = .seconds(10), logger: Logger = Logger(label: "certdir.checker")
+        networkTimeout: Duration = .seconds(10), cacheLifetime: TimeInterval? = nil,
+        logger: Logger = Logger(label: "certdir.checker")
     ) {
         self.validator = validator
         self.revocation = revocation
-        self.fetcher = PKIFetcher(directory: directory, networkTimeout: networkTimeout, logger: logger)
+        self.fetcher = PKIFetcher(
+            directory: directory, networkTimeout: networkTimeout, cacheLifetime: cacheLifetime, logger: logger)
     }
 
     /// Unbinds from the directory. The checker may still be used; it reconnects.

@@ -42,11 +42,15 @@ actor PKIFetcher {
     private let directory: DirectorySettings?
     private let networkTimeout: Duration
     private let logger: Logger
+    /// Bound on reusing a value without CRLs, or a failed connect; `nil`: no bound.
+    private let cacheLifetime: TimeInterval?
     /// The one connection to the configured directory, shared by every caller. A task, so
     /// that callers arriving while it connects wait for it instead of opening their own (actor
     /// reentrancy): a batch asks for it from many tasks at once. A failure is kept too: one
-    /// unreachable server costs one timeout per process.
+    /// unreachable server costs one timeout per process (per ``cacheLifetime`` in a long-running one).
     private var connecting: Task<LDAPConnection, any Error>?
+    /// When ``connecting`` started.
+    private var connectingSince = Date()
     /// Connections opened to the configured directory (tests hold it to 1).
     private(set) var connectionsOpened = 0
     private var cache: [String: (values: PublishedValues, until: Date?)] = [:]
@@ -55,8 +59,9 @@ actor PKIFetcher {
     /// Every source asked, in order, for `--explain`.
     private(set) var consulted: [String] = []
 
-    init(directory: DirectorySettings?, networkTimeout: Duration, logger: Logger) {
+    init(directory: DirectorySettings?, networkTimeout: Duration, cacheLifetime: TimeInterval? = nil, logger: Logger) {
         self.directory = directory
+        self.cacheLifetime = cacheLifetime
         self.networkTimeout = networkTimeout
         self.logger = logger
     }
@@ -103,6 +108,7 @@ actor PKIFetcher {
         } catch {
             values.failure = "directory entry \(dn): \(error)"
             values.unreachable = isUnreachable(error)
+            if values.unreachable { await dropConnection() }
         }
         return values
     }
@@ -237,17 +243,32 @@ actor PKIFetcher {
 
     private func configuredConnection() async throws -> LDAPConnection? {
         guard let directory, !directory.servers.isEmpty else { return nil }
-        if let connecting { return try await connecting.value }
+        if let connecting {
+            // A failed connect is retried once the cache lifetime has passed (a long-running process).
+            let expired = cacheLifetime.map { Date().timeIntervalSince(connectingSince) > $0 } ?? false
+            if !expired { return try await connecting.value }
+            if (try? await connecting.value) != nil { return try await connecting.value }
+        }
         let logger = self.logger
         let task = Task { try await DirectoryConnector.connect(directory, logger: logger).0 }
         connecting = task
+        connectingSince = Date()
         connectionsOpened += 1
         return try await task.value
     }
 
+    /// Forgets a connection that broke (the server went away or closed it), so the next read reconnects.
+    private func dropConnection() async {
+        guard let task = connecting, let connection = try? await task.value, await connection.failure != nil,
+            connecting == task
+        else { return }
+        connecting = nil
+        await connection.close()
+    }
+
     private func isUnreachable(_ error: any Error) -> Bool {
         switch error {
-        case let error as LDAPError: error.code.isUnreachable || error.tlsFailure != nil
+        case let error as LDAPError: error.isUnreachable
         case is DirectoryUnavailableError: true
         case let error as FetchError: error.unreachable
         default: false
@@ -264,8 +285,10 @@ actor PKIFetcher {
     }
 
     private func store(_ values: PublishedValues, _ key: String) {
-        // A failure is remembered for this process too: one unreachable server costs one timeout.
-        let until = values.crls.compactMap { CRLRef(der: $0)?.nextUpdate }.min()
+        // A failure is remembered too: one unreachable server costs one timeout
+        // (for the process, or ``cacheLifetime`` in a long-running one).
+        let nextUpdate = values.crls.compactMap { CRLRef(der: $0)?.nextUpdate }.min()
+        let until = nextUpdate ?? cacheLifetime.map { Date().addingTimeInterval($0) }
         cache[key] = (values, until)
     }
 }

@@ -23,6 +23,12 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup(title: "Checking options") var checking: CheckingOptions
     @OptionGroup(title: "Address book options") var book: AddressBookOptions
 
+    @Option(
+        help:
+            "Revocation, as resolve: prefer (an unknown status warns; the default), require (an unknown status refuses) or off. A revoked certificate is never served."
+    )
+    var revocation: RevocationMode = .prefer
+
     @Option(help: "Address and port to listen on (loopback by default).")
     var listen = "127.0.0.1:8080"
 
@@ -105,7 +111,7 @@ struct Serve: AsyncParsableCommand {
             guard let store = try book.open() else { throw ValidationError("serve needs the address book") }
             let resolver = Resolver(
                 directory: settings.directory, validator: settings.validator, intermediates: settings.intermediates,
-                logger: logger)
+                revocation: revocation, logger: logger)
             let (host, port) = Self.split(listen)!
             let configuration = ServeConfiguration(
                 host: host, port: port, maxAge: maxAge, maxTargetLength: maxQuery, rateLimit: rateLimit,

@@ -54,19 +54,19 @@ enum ResolveExit {
             // A full disk or a read-only target is an output error (74), not a temporary one.
             return (.ioError, error.description)
         case let error as DirectoryUnavailableError:
-            return (.tempFail, error.description)
+            return (.tempFail, error.description + CLIHint.tlsCAFile(error.attempts))
         case let error as NotInAddressBookError:
             return (.tempFail, error.description)
         case let error as AddressBookError:
             return (error.kind == .busy ? .tempFail : .ioError, error.description)
         case let error as LDAPConfigurationError:
-            return (.config, error.description)
+            return (.config, error.description + CLIHint.text(for: error))
         case let error as MissingBaseError:
-            return (.config, error.description)
+            return (.config, "no search base for \(error.uri): give --base, a DN in the URI, or BASE in ldap.conf")
         case let error as MalformedAddressError:
             return (.dataError, error.description)
         case let error as LDAPError:
-            if error.operation.hasPrefix("bind") && !error.code.isUnreachable && error.tlsFailure == nil {
+            if error.isRefusedBind {
                 return (.noPermission, "the bind was refused: \(error)")
             }
             if error.code == .operationsError || error.code.isAccessDenied {
@@ -79,7 +79,7 @@ enum ResolveExit {
                 return (.config, "the search base does not exist: \(error)")
             }
             if error.code == .filterError || error.code == .paramError { return (.usage, error.description) }
-            return (.tempFail, error.description)
+            return (.tempFail, error.description + CLIHint.tlsCAFile([error]))
         default:
             return (.tempFail, "\(error)")
         }

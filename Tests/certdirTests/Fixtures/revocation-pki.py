@@ -61,6 +61,9 @@ der = lambda c: c.public_bytes(serialization.Encoding.DER)
 b64 = lambda b: base64.b64encode(b).decode()
 open(f"{out}/root.pem", "wb").write(root.public_bytes(serialization.Encoding.PEM))
 open(f"{out}/ca2.crl", "wb").write(crl(ca2.subject, k2))
+# Each recipient's certificate as a file too, for `book import`.
+for who, c in people.items():
+    open(f"{out}/{who}.pem", "wb").write(c.public_bytes(serialization.Encoding.PEM))
 ldif = []
 for cn, c, crl_der in [("Revocation Test Root", root, crl(root.subject, rk)),
                        ("Revocation Test CA1", ca1, crl(ca1.subject, k1, [people["revoked"].serial_number])),
