@@ -92,7 +92,7 @@ enum Runner {
 
     /// The keyUsage bits the testcase requires, when the leaf has the extension.
     static func keyUsageRefusal(_ leaf: ParsedCertificate, _ required: [String]) -> String? {
-        guard !required.isEmpty, let usage = try? leaf.certificate.extensions.keyUsage else { return nil }
+        guard !required.isEmpty, let usage = try? leaf.view.extensions.keyUsage else { return nil }
         let bits: [String: Bool] = [
             "digitalSignature": usage.digitalSignature, "contentCommitment": usage.nonRepudiation,
             "keyEncipherment": usage.keyEncipherment, "dataEncipherment": usage.dataEncipherment,

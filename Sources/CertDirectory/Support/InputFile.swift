@@ -2,6 +2,10 @@ import Foundation
 
 #if canImport(Glibc)
     import Glibc
+    // `struct stat` is sometimes attributed to CoreFoundation's clang module (whichever module map
+    // claimed <sys/stat.h> first); importing it too keeps `st_mode` visible either way
+    // (MemberImportVisibility), so the build does not depend on compile order.
+    import CoreFoundation
 #elseif canImport(Darwin)
     import Darwin
 #endif
