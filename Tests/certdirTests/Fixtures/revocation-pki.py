@@ -7,45 +7,18 @@ Writes root.pem (the only local file a test gives certdir), ca2.crl (to serve ov
 and directory.ldif: dc=example,dc=com entries for root, CA1, CA2 (applicationProcess + pkiCA,
 cACertificate/certificateRevocationList) and the four people (inetOrgPerson, userCertificate)."""
 import base64, datetime, sys
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+import fixture_pki
 
 out, port = sys.argv[1], sys.argv[2]
 now = datetime.datetime.now(datetime.timezone.utc)
 start, end = now - datetime.timedelta(days=1), now + datetime.timedelta(days=365)
 
-def name(cn):
-    return x509.Name([x509.NameAttribute(NameOID.DOMAIN_COMPONENT, "com"),
-                      x509.NameAttribute(NameOID.DOMAIN_COMPONENT, "example"),
-                      x509.NameAttribute(NameOID.COMMON_NAME, cn)])
 
-def cert(subject, key, issuer, issuer_key, ca, serial, mail=None, cdp=None):
-    b = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(key.public_key())
-         .serial_number(serial).not_valid_before(start).not_valid_after(end)
-         .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False))
-    if ca:
-        b = b.add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
-    else:
-        b = b.add_extension(x509.KeyUsage(False, False, False, False, True, False, False, False, False), critical=True)
-        b = b.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
-        b = b.add_extension(x509.SubjectAlternativeName([x509.RFC822Name(mail)]), critical=False)
-    if cdp:
-        b = b.add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
-            [x509.UniformResourceIdentifier(cdp)], None, None, None)]), critical=False)
-    return b.sign(issuer_key, hashes.SHA256())
-
-def crl(issuer, key, revoked=()):
-    b = (x509.CertificateRevocationListBuilder().issuer_name(issuer).last_update(start)
-         .next_update(end))
-    for serial in revoked:
-        b = b.add_revoked_certificate(x509.RevokedCertificateBuilder().serial_number(serial)
-                                      .revocation_date(start).build())
-    return b.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
-
+name = fixture_pki.name
+cert = lambda *a, **k: fixture_pki.cert(*a[:6], start, end, *a[6:], **k)
+crl = lambda issuer, key, revoked=(): fixture_pki.crl(issuer, key, start, end, revoked)
 key = lambda: ec.generate_private_key(ec.SECP256R1())
 rk, k1, k2 = key(), key(), key()
 root = cert(name("Revocation Test Root"), rk, name("Revocation Test Root"), rk, True, 1)
