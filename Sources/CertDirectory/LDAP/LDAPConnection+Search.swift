@@ -132,10 +132,8 @@ extension LDAPConnection {
     /// At most ``drainBudget`` messages per turn: when more are waiting, the rest
     /// is read in a new turn on the queue, so that timers (operation timeouts)
     /// still run while a server floods the connection.
-    @discardableResult
-    func drain() -> Int {
-        guard handle.pointer != nil, failure == nil, !readingPaused else { return 0 }
-        var routed = 0
+    func drain() {
+        guard handle.pointer != nil, failure == nil, !readingPaused else { return }
         var askedForBuffered = false
         defer { if pending.isEmpty { stopSweeper() } }
         for _ in 0..<Self.drainBudget {
@@ -151,23 +149,26 @@ extension LDAPConnection {
                     askedForBuffered = true
                     continue
                 }
-                return routed
+                return
             }
             askedForBuffered = false
             if type < 0 {
                 failAll(handle.error(-1, operation: "reading results"))
                 source?.cancel()
-                return routed
+                return
             }
-            guard let message else { return routed }
+            guard let message else { return }
             route(message, type: type)
-            routed += 1
         }
         executorQueue.async { [weak self] in self?.assumeIsolated { $0.drain() } }
-        return routed
     }
 
-    /// How often ``sweep()`` reads while searches are outstanding.
+    /// How often the sweep timer drains while searches are outstanding. The socket
+    /// source is the only wake-up libldap's design gives us, and a wake-up it misses
+    /// (a descriptor's registration lost, data libldap buffered) would leave an answered
+    /// search waiting for its whole operation timeout, which turns a CRL the server sent
+    /// into "revocation unknown" (issue 14). With the sweep, a missed wake-up costs at
+    /// most one interval.
     static let sweepInterval = DispatchTimeInterval.milliseconds(200)
 
     /// Starts the sweep timer when the first search is outstanding.
@@ -175,7 +176,7 @@ extension LDAPConnection {
         guard sweeper == nil else { return }
         let timer = DispatchSource.makeTimerSource(queue: executorQueue)
         timer.schedule(deadline: .now() + Self.sweepInterval, repeating: Self.sweepInterval)
-        timer.setEventHandler { [weak self] in self?.assumeIsolated { $0.sweep() } }
+        timer.setEventHandler { [weak self] in self?.assumeIsolated { $0.drain() } }
         sweeper = timer
         timer.resume()
     }
@@ -183,18 +184,6 @@ extension LDAPConnection {
     func stopSweeper() {
         sweeper?.cancel()
         sweeper = nil
-    }
-
-    /// Reads results the socket source has not announced. The source is the only
-    /// wake-up libldap's design gives us, and a wake-up it misses (a descriptor's
-    /// registration lost, data libldap buffered) would leave an answered search
-    /// waiting for its whole operation timeout, which turns a CRL the server sent
-    /// into "revocation unknown" (issue 14). So a missed wake-up costs at most one
-    /// interval. What it delivers is counted (``sweptMessages``); a sweep that runs just
-    /// before the source would have fired counts too, so the count is evidence, not proof.
-    func sweep() {
-        let routed = drain()
-        if routed > 0 { sweptMessages += routed }
     }
 
     static let drainBudget = 256

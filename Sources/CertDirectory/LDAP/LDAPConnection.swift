@@ -26,11 +26,8 @@ public actor LDAPConnection {
     var failure: LDAPError?
     /// The most searches that were outstanding at once; lets tests prove pipelining.
     var mostOutstanding = 0
-    /// While searches are outstanding, a slow timer reads results too (``sweep()``).
+    /// While searches are outstanding, a slow timer drains results too (``sweepInterval``).
     nonisolated(unsafe) var sweeper: (any DispatchSourceTimer)?
-    /// Messages that only the sweep delivered: a wake-up the socket source did not give.
-    /// Tests read it.
-    var sweptMessages = 0
     /// While true, results stay unread in the socket (tests hold them to prove
     /// that many searches can be outstanding at once).
     var readingPaused = false
