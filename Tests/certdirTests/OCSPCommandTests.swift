@@ -103,7 +103,7 @@ struct OCSPCommandTests {
             at: home.appendingPathComponent("certdir"), withIntermediateDirectories: true)
         try "revocation-sources = \"crl\"\n".write(
             to: home.appendingPathComponent("certdir/config.toml"), atomically: true, encoding: .utf8)
-        let environment = ["CERTDIR_TEST_XDG": home.path]
+        let environment = ["XDG_CONFIG_HOME": home.path]
         let fromFile = try resolve([], ["alice@example.com"], environment: environment)
         #expect(
             (candidate(fromFile.records["alice@example.com"])["revocationSource"] as? String)?.hasPrefix("crl ")
