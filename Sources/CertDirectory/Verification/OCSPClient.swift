@@ -17,6 +17,9 @@ actor OCSPClient {
     private let failureLifetime: TimeInterval?
     private let logger: Logger
     private var responses: [Key: [UInt8]] = [:]
+    /// Bound on the responses and failures kept, so that a long-running process asked about
+    /// ever new certificates does not grow without end; past it, everything is forgotten at once.
+    static let maxKept = 4096
     private var failures: [Key: (why: String, unreachable: Bool, at: Date)] = [:]
     /// Every responder asked, for `--explain`.
     private(set) var consulted: [String] = []
@@ -57,6 +60,7 @@ actor OCSPClient {
             body = try await OCSPTransport.exchange(exchange.der, responder: responder, timeout: networkTimeout)
         } catch let error as FetchError {
             logger.debug("OCSP responder failed", metadata: ["responder": "\(responder)", "error": "\(error)"])
+            if failures.count >= Self.maxKept { failures.removeAll(keepingCapacity: true) }
             failures[key] = (error.description, error.unreachable, now)
             return OCSPResult(answer: .unknown(error.description), responder: responder, unreachable: error.unreachable)
         } catch {
@@ -65,7 +69,10 @@ actor OCSPClient {
         }
         let answer = exchange.judge(
             response: body, anchors: anchors, pool: verifiers, requireNonce: nonce == .require, now: now)
-        if answer.isDefinite { responses[key] = body }
+        if answer.isDefinite {
+            if responses.count >= Self.maxKept { responses.removeAll(keepingCapacity: true) }
+            responses[key] = body
+        }
         return OCSPResult(answer: answer, responder: responder)
     }
 }
