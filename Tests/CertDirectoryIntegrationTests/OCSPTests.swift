@@ -179,6 +179,7 @@ final class OCSPTests {
         // A verified answer is reused (and judged again) by the same checker.
         let reused = try await check("good", responder: openssl.url, twice: true)
         #expect(reused.result.revocation == .good)
+        #expect(reused.result.revocationSource?.hasPrefix("ocsp \(openssl.url) (cached until ") == true)
         #expect(reused.consulted.filter { $0.hasPrefix("ocsp") }.count == 1)
     }
 }

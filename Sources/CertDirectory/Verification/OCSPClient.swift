@@ -86,8 +86,19 @@ struct OCSPResult: Sendable {
     /// The responder could not be reached.
     var unreachable = false
 
-    /// `ocsp <url>`, for `--explain` and the JSON `revocationSource`.
-    var source: String { "ocsp \(responder)" }
+    /// `ocsp <url>`, for `--explain` and the JSON `revocationSource`; a held
+    /// response adds `(cached until <nextUpdate>)`.
+    var source: String {
+        switch answer {
+        case .good(let window), .revoked(_, _, let window):
+            if cached, let until = window.nextUpdate {
+                return "ocsp \(responder) (cached until \(RFC3339.format(until)))"
+            }
+        case .unknown:
+            break
+        }
+        return "ocsp \(responder)"
+    }
 }
 
 extension OCSPAnswer {
