@@ -42,7 +42,8 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             fuzzFailure("signature-only route \(fast) differs from OpenSSL's full path \(full)")
         }
         let fullAnchored = anchored.validate(leaf, purpose: purpose, address: nil, intermediates: [], at: pki.time)
-        let fastAnchored = anchoredPromoted.validate(leaf, purpose: purpose, address: nil, intermediates: [], at: pki.time)
+        let fastAnchored = anchoredPromoted.validate(
+            leaf, purpose: purpose, address: nil, intermediates: [], at: pki.time)
         if fullAnchored != fastAnchored {
             fuzzFailure("anchor route \(fastAnchored) differs from OpenSSL's full path \(fullAnchored)")
         }

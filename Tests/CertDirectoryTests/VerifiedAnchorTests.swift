@@ -25,7 +25,8 @@ struct VerifiedAnchorTests {
             issuer: rootName, subject: rootName, key: key, signer: key,
             extensions: extensions
                 ?? [
-                    RawDER.basicConstraints(ca: true), RawDER.caKeyUsage, RawDER.subjectKeyIdentifier(key.keyIdentifier),
+                    RawDER.basicConstraints(ca: true), RawDER.caKeyUsage,
+                    RawDER.subjectKeyIdentifier(key.keyIdentifier),
                 ])
         modify(&certificate)
         return try certificate.signed(by: key)
