@@ -55,16 +55,17 @@ struct VerifiedAnchorTests {
         }
     }
 
-    /// Export's check (anchors promoted, no intermediates) against the full path.
-    func outcome(_ leaf: [UInt8], anchors: [[UInt8]]) throws -> Outcome {
+    /// Export's check (anchors and `intermediates` promoted) against the full path.
+    func outcome(_ leaf: [UInt8], anchors: [[UInt8]], intermediates: [[UInt8]] = []) throws -> Outcome {
         let leaf = try ParsedCertificate(der: leaf)
+        let authorities = try intermediates.map { try ParsedCertificate(der: $0) }
         let validator = CertificateValidator(trustAnchors: anchors)
-        let promoted = validator.promotingVerifiedCAs([], at: time)
+        let promoted = validator.promotingVerifiedCAs(authorities, at: time)
         let first = try ParsedCertificate(der: anchors[0])
         return Outcome(
-            full: validator.validate(leaf, purpose: .encrypt, address: alice, intermediates: [], at: time),
-            promoted: promoted.validate(leaf, purpose: .encrypt, address: alice, intermediates: [], at: time),
-            shortcut: promoted.pathThroughVerifiedIssuer(leaf, intermediates: []),
+            full: validator.validate(leaf, purpose: .encrypt, address: alice, intermediates: authorities, at: time),
+            promoted: promoted.validate(leaf, purpose: .encrypt, address: alice, intermediates: authorities, at: time),
+            shortcut: promoted.pathThroughVerifiedIssuer(leaf, intermediates: authorities),
             anchorVerified: promoted.verifiedIssuers.isVerified(first.sha256))
     }
 
@@ -164,6 +165,33 @@ struct VerifiedAnchorTests {
         let outcome = try outcome(leaf, anchors: [anchor(), leaf])
         #expect(outcome.anchorVerified)
         #expect(outcome.shortcut == nil)
+        expectAgreement(outcome)
+    }
+
+    @Test(
+        "an anchor whose own issuer is at hand is not promoted: OpenSSL ends the leaf's path at the anchor (limbo's root-and-intermediate-swapped)"
+    )
+    func anchorWithIssuerAtHand() throws {
+        let topKey = Signer.newP256()
+        let topName = RawDER.name(RawDER.cn(RawDER.utf8("anchor top")))
+        let top = try RawCertificate(
+            issuer: topName, subject: topName, key: topKey, signer: topKey,
+            extensions: [
+                RawDER.basicConstraints(ca: true), RawDER.caKeyUsage, RawDER.subjectKeyIdentifier(topKey.keyIdentifier),
+            ]
+        ).signed(by: topKey)
+        let anchor = try RawCertificate(
+            issuer: topName, subject: rootName, key: rootKey, signer: topKey,
+            extensions: [
+                RawDER.basicConstraints(ca: true), RawDER.caKeyUsage,
+                RawDER.subjectKeyIdentifier(rootKey.keyIdentifier),
+                RawDER.authorityKeyIdentifier(topKey.keyIdentifier),
+            ]
+        ).signed(by: topKey)
+        let outcome = try outcome(leaf(), anchors: [anchor], intermediates: [top])
+        #expect(!outcome.anchorVerified)
+        #expect(outcome.shortcut == nil)
+        #expect(outcome.full.pathLength == 2, "\(outcome.summary)")
         expectAgreement(outcome)
     }
 

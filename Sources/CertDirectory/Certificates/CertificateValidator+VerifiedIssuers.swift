@@ -66,19 +66,26 @@ extension CertificateValidator {
             return (try? ParsedCertificate(der: der), x509)
         }
         var candidates: [VerifiedIssuers.Candidate] = []
-        for (certificate, x509) in anchors + authorities.compactMap({ a in a.x509.map { (a, $0) } }) {
+        let issuers =
+            anchors.map { (certificate: $0.0, x509: $0.1, anchor: true) }
+            + authorities.compactMap { a in a.x509.map { (certificate: a, x509: $0, anchor: false) } }
+        for (certificate, x509, anchor) in issuers {
             var verified: VerifiedIssuer?
+            // An anchor counts only as a path of its own: OpenSSL ends a leaf's path at the first
+            // anchor, but verifying the anchor itself may climb on through certificates at hand
+            // (x509-limbo's root-and-intermediate-swapped).
             if let certificate, Self.maySignAlone(certificate, x509),
-                let path = trustStore.issuerPath(of: x509, intermediates: pool, at: time), path.maySignLeaves
+                let path = trustStore.issuerPath(of: x509, intermediates: pool, at: time), path.maySignLeaves,
+                !anchor || path.length == 1
             {
                 verified = VerifiedIssuer(certificate: certificate, pathLength: path.length)
             }
             candidates.append(VerifiedIssuers.Candidate(x509: x509, verified: verified))
         }
-        var issuers = VerifiedIssuers(candidates: candidates, known: Set(authorities.map(\.sha256)))
-        issuers.anchors = Set(anchors.compactMap { $0.0?.sha256 })
-        guard !issuers.isEmpty else { return self }
-        return CertificateValidator(trustAnchors: trustAnchors, policy: policy, verifiedIssuers: issuers)
+        var verified = VerifiedIssuers(candidates: candidates, known: Set(authorities.map(\.sha256)))
+        verified.anchors = Set(anchors.compactMap { $0.0?.sha256 })
+        guard !verified.isEmpty else { return self }
+        return CertificateValidator(trustAnchors: trustAnchors, policy: policy, verifiedIssuers: verified)
     }
 
     /// The path length when `certificate` is issued by a verified issuer and
