@@ -91,10 +91,9 @@ public struct CertificateValidator: Sendable {
     private func checkAddress(
         _ certificate: ParsedCertificate, _ expected: AddressExpectation, _ result: inout ValidationResult
     ) {
-        let sanNames = certificate.rfc822Names
-        // RFC 8550 §3: the subject emailAddress counts only without any rfc822Name.
-        let legacy = sanNames.isEmpty
-        let names = (legacy ? certificate.subjectEmailAddresses : sanNames).compactMap(MailAddress.init)
+        // RFC 8550 §3, RFC 9598: rfc822Name and SmtpUTF8Mailbox; the subject emailAddress only without either.
+        let (written, legacy) = certificate.mailboxNames
+        let names = written.compactMap(MailAddress.init)
         let strict = policy.strictLocalPart
         if names.contains(where: { $0.matches(expected.address, strictLocalPart: strict) }) {
             if legacy {

@@ -12,10 +12,7 @@ struct RecipientEvaluator: Sendable {
     func evaluate(address: String, entries: [LDAPEntry], referrals: [String], uri: String) -> CandidateSet {
         var warnings = referrals.map { Finding(.referral, "not followed: \($0)") }
         guard let wanted = MailAddress(address) else {
-            return CandidateSet(
-                settled: Resolution(
-                    address: address, status: .error, warnings: warnings,
-                    error: MalformedAddressError(address: address)))
+            return CandidateSet(settled: MalformedAddressError.settled(address, warnings: warnings))
         }
         // The same entry returned twice (a server or referral quirk) is one entry.
         var seenDNs = Set<String>()
@@ -81,7 +78,7 @@ struct RecipientEvaluator: Sendable {
     /// that policy applies to what the certificate names.
     private func holdsAsPrimary(_ wanted: MailAddress, _ entry: EntryValues) -> Bool {
         let own = entry.mail + entry.smtpAddresses.prefix(entry.hasPrimarySMTP ? 1 : 0)
-        return own.compactMap(MailAddress.init).contains { $0.matches(wanted, strictLocalPart: false) }
+        return own.compactMap(MailAddress.init).contains { $0.matchesAsDirectory(wanted) }
     }
 }
 
