@@ -108,6 +108,23 @@ public struct CertificateValidator: Sendable {
             if legacy { result.warnings.append(Finding(.legacyEmailAddress)) }
             return
         }
+        // RFC 4524 `mail` is multi-valued: the entry holds the asked address and others.
+        if let other = expected.otherMail.first(where: { other in
+            names.contains { $0.matches(other, strictLocalPart: strict) }
+        }) {
+            if strict {
+                result.reasons.append(
+                    Finding(
+                        .otherMailValue, "the certificate names \(other), another mail value, not \(expected.address)"))
+            } else {
+                result.warnings.append(
+                    Finding(
+                        .otherMailValue,
+                        "found by the mail value \(expected.address); the certificate names \(other), another mail value of the same entry"
+                    ))
+            }
+            return
+        }
         let named = names.isEmpty ? "no address" : names.map(\.description).joined(separator: ", ")
         result.reasons.append(Finding(.addressMismatch, "the certificate names \(named), not \(expected.address)"))
     }
@@ -138,10 +155,15 @@ public struct AddressExpectation: Sendable, Hashable {
     /// The entry's primary address, when the entry was found through a
     /// `proxyAddresses` alias; a certificate naming it is accepted with a warning.
     public var primary: MailAddress?
+    /// The entry's other `mail` values, when the asked address is one of its
+    /// `mail` values (RFC 4524: multi-valued); a certificate naming one of them
+    /// is accepted with a warning (`other-mail-value`), or refused under a strict local-part policy.
+    public var otherMail: [MailAddress]
 
-    public init(address: MailAddress, primary: MailAddress? = nil) {
+    public init(address: MailAddress, primary: MailAddress? = nil, otherMail: [MailAddress] = []) {
         self.address = address
         self.primary = primary
+        self.otherMail = otherMail
     }
 }
 

@@ -66,7 +66,14 @@ struct RecipientEvaluator: Sendable {
     /// `proxyAddresses` alias rather than its `mail`, a certificate naming the
     /// entry's primary address is accepted too (with a warning).
     private func expectation(for wanted: MailAddress, in entry: EntryValues) -> AddressExpectation {
-        guard !holdsAsPrimary(wanted, entry), let primary = entry.primaryAddress.flatMap(MailAddress.init) else {
+        if holdsAsPrimary(wanted, entry) {
+            let mail = entry.mail.compactMap(MailAddress.init)
+            guard mail.contains(where: { $0.matchesAsDirectory(wanted) }) else {
+                return AddressExpectation(address: wanted)
+            }
+            return AddressExpectation(address: wanted, otherMail: mail.filter { !$0.matchesAsDirectory(wanted) })
+        }
+        guard let primary = entry.primaryAddress.flatMap(MailAddress.init) else {
             return AddressExpectation(address: wanted)
         }
         return AddressExpectation(address: wanted, primary: primary)
