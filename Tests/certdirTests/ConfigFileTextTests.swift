@@ -55,8 +55,9 @@ struct ConfigFileTextTests {
         #expect(!outcome.stderr.contains("is not a table header"), "\(outcome.stderr)")
     }
 
-    /// toml++ asserted on these values (issue 21): `}` where an array expects
-    /// a value (the fuzz-config target's `intermediates = [}/etc"]`), a date
+    /// toml++ asserted on these values (issue 21): `}` or NEL, LINE or
+    /// PARAGRAPH SEPARATOR where an array expects a value (the fuzz-config
+    /// target's `intermediates = [}/etc"]` and `intermediates = [<NEL>etc/cerem"]`), a date
     /// and `T` with no time, a date, a space and one digit. Each is refused
     /// with 78 and its line, and certdir does not abort (134).
     @Test(
@@ -66,7 +67,8 @@ struct ConfigFileTextTests {
             ("d = [ # c\n\n  }\n", 3), ("d = {a = [}]}\n", 1), ("d = [[1], [\u{A0}}]]\n", 1),
             ("a = \"\"\"\n\n\"\"\"\nd = 1979-05-27t:\n", 4), ("uri =1979-05-27TT720::00\n", 1),
             ("d = [1979-05-27T]\n", 1), ("d = 1979-05-27 1\n", 1), ("d = 1979--5-27 1 \n", 1),
-            ("d = [1979_-05-27 1]\n", 1),
+            ("d = [1979_-05-27 1]\n", 1), ("uri = \"x\"\nintermediates = [\u{85}etc/cerem\"]\n", 2),
+            ("d = [1,\u{2028}]\n", 1), ("d = [\u{2029}", 1), ("3csua=3csa-b;-r= 3#sa-b\n", 1),
         ])
     func values(_ text: String, line: Int) throws {
         let outcome = try resolve(withConfig: Array(text.utf8))

@@ -167,6 +167,45 @@ struct ServeCommandTests {
         }
     }
 
+    /// RFC 4387 §2.2: iHash is the SHA-1 of the DER-encoded issuer DN as it
+    /// appears in the certificate, so it finds every certificate one CA
+    /// issued (a CA's own certificate has its DN as the subject: sHash). The
+    /// expected keys are computed here by Python's cryptography, not by serve.
+    @Test("iHash finds every certificate whose issuer Name hashes to it, and only those")
+    func issuerHash() throws {
+        let chosen = try #require(
+            (try resolved(["alice@example.com"])["alice@example.com"]?["certificate"] as? [String: Any])?["sha256"]
+                as? String)
+        try withServer(3) { server in
+            let alice = try HTTP.get(server.url + "/search.cgi?email=alice@example.com")
+            #expect(alice.status == 200)
+            let file = server.folder.appendingPathComponent("alice.der")
+            try alice.body.write(to: file)
+            let keys = try HTTP.searchKeys(der: file.path)
+            let issuer = try #require(keys["iHash"])
+            #expect(issuer != keys["sHash"])
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline {
+                let health = try HTTP.get(server.url + "/healthz")
+                let object = try JSONSerialization.jsonObject(with: health.body) as? [String: Any]
+                if let count = object?["index"] as? Int, count > 100 { break }
+                usleep(200_000)
+            }
+            let answer = try HTTP.get(server.url + "/search.cgi?purpose=any&iHash=" + HTTP.escape(issuer))
+            #expect(answer.status == 200, "\(answer.text)")
+            let type = try #require(answer.headers["content-type"])
+            let parts = try HTTP.parseMultipart(answer.body, contentType: type)
+            #expect(parts.count > 1, "one CA issues many of the sample's certificates")
+            #expect(parts.contains { $0.sha256 == chosen })
+            let issuers = try HTTP.issuerHashes(answer.body, contentType: type)
+            #expect(issuers.count == parts.count)
+            #expect(issuers.allSatisfy { $0 == issuer })
+            // Alice's own DN issued nothing: her sHash as an iHash finds no certificate.
+            let none = try HTTP.get(server.url + "/search.cgi?iHash=" + HTTP.escape(try #require(keys["sHash"])))
+            #expect(none.status == 404, "\(none.text)")
+        }
+    }
+
     @Test("400 for malformed queries, with a one-line reason; 404 for nothing; 414 for a long query")
     func malformed() throws {
         try withServer(4) { server in

@@ -4,10 +4,10 @@ extension ConfigFile {
     /// next function) and aborts certdir instead of raising a parse error.
     /// All are invalid TOML, so nothing valid is refused:
     /// - a table header line that is not well-formed (``isTableHeader(_:)``);
-    /// - `}` where an array expects its next value (`[}`, `[1, }`, also after
-    ///   blanks, line breaks and comments): `parse_array` hands it to
-    ///   `parse_value`, which asserts that a value does not start with a
-    ///   value terminator.
+    /// - `}`, NEL (U+0085), LINE or PARAGRAPH SEPARATOR (U+2028, U+2029) where
+    ///   an array expects its next value (`[}`, `[1, }`, also after blanks,
+    ///   line breaks and comments): `parse_array` hands it to `parse_value`,
+    ///   which asserts that a value does not start with a value terminator.
     /// - a local date followed by `T`/`t` and no digit (`1979-05-27t:`):
     ///   `parse_date_time` hands the next character to `parse_time`, which
     ///   asserts that it is a digit;
@@ -60,6 +60,11 @@ private struct ShapeScanner {
                 if nesting.isEmpty { expectsValue = false }
                 index += 1
             case _ where Self.isValueTerminator(scalar) && !"]},#".unicodeScalars.contains(scalar):
+                // An array hands NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR (its other
+                // whitespace is consumed or an error) to parse_value, which asserts.
+                if expectsValue && nesting.last == .array && [0x85, 0x2028, 0x2029].contains(scalar.value) {
+                    return ": U+\(String(scalar.value, radix: 16, uppercase: true)) where the array expects a value"
+                }
                 // toml++'s other whitespace: no change of state.
                 lineStart = atLineStart
                 index += 1
@@ -113,8 +118,8 @@ private struct ShapeScanner {
     /// A value that is not a string, array or inline table starts here. Two
     /// shapes of a local date are refused (toml++ asserts on both):
     /// - `YYYY-MM-DD` then `T` or `t` and no digit (`parse_time` asserts a digit);
-    /// - ten characters of digits and `-` (underscores are not counted) with
-    ///   `-` fifth and eighth, a space, one digit and a value terminator
+    /// - ten characters (underscores are not counted) starting with a digit,
+    ///   with `-` fifth and eighth, a space, one digit and a value terminator
     ///   (`1979-05-27 1` then a line break): the look-ahead for a date-time
     ///   with a space starts its scan on the terminator.
     func scalarValueProblem() -> String? {
@@ -127,15 +132,17 @@ private struct ShapeScanner {
         {
             return "a date-time needs a time (HH:MM:SS) after '\(separator)'"
         }
-        // Ten characters of digits and '-', a space, one digit, a terminator.
+        // Ten characters from a digit, a space, one digit, a terminator.
         var characters: [Unicode.Scalar] = []
         var offset = 0
         while let scalar = peek(offset), !Self.isValueTerminator(scalar), scalar != "\0" {
             if scalar != "_" { characters.append(scalar) }
             offset += 1
         }
+        // toml++ takes the look-ahead by traits, which most letters and symbols do not change
+        // (`3csa-b;-r= 3` then a comment takes it too), so any ten characters count here: all
+        // such values are invalid TOML.
         guard characters.count == 10, isDigit(characters[0]), characters[4] == "-", characters[7] == "-",
-            characters.allSatisfy({ isDigit($0) || $0 == "-" }),
             peek(offset) == " ", isDigit(peek(offset + 1)), let after = peek(offset + 2),
             Self.isValueTerminator(after)
         else { return nil }
