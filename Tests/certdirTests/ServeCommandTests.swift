@@ -123,25 +123,31 @@ struct ServeCommandTests {
         }
     }
 
+    /// Alice's certificate as serve answers `email=`, its RFC 4387 search keys (Python's
+    /// cryptography), once the index, built from a full export at start-up, is there.
+    func aliceSearchKeys(_ server: ServeProcess) throws -> [String: String] {
+        let pem = try HTTP.get(server.url + "/search.cgi?email=alice@example.com")
+        #expect(pem.status == 200)
+        let file = server.folder.appendingPathComponent("alice.der")
+        try pem.body.write(to: file)
+        let keys = try HTTP.searchKeys(der: file.path)
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let health = try HTTP.get(server.url + "/healthz")
+            let object = try JSONSerialization.jsonObject(with: health.body) as? [String: Any]
+            if let count = object?["index"] as? Int, count > 100 { break }
+            usleep(200_000)
+        }
+        return keys
+    }
+
     @Test("certHash and iAndSHash find the certificate; sHash, sKIDHash and name too")
     func hashes() throws {
         let chosen = try #require(
             (try resolved(["alice@example.com"])["alice@example.com"]?["certificate"] as? [String: Any])?["sha256"]
                 as? String)
         try withServer(3) { server in
-            let pem = try HTTP.get(server.url + "/search.cgi?email=alice@example.com")
-            #expect(pem.status == 200)
-            let file = server.folder.appendingPathComponent("alice.der")
-            try pem.body.write(to: file)
-            let keys = try HTTP.searchKeys(der: file.path)
-            // The index is built from a full export at start-up; wait for it.
-            let deadline = Date().addingTimeInterval(60)
-            while Date() < deadline {
-                let health = try HTTP.get(server.url + "/healthz")
-                let object = try JSONSerialization.jsonObject(with: health.body) as? [String: Any]
-                if let count = object?["index"] as? Int, count > 100 { break }
-                usleep(200_000)
-            }
+            let keys = try aliceSearchKeys(server)
             for (attribute, key) in keys {
                 let answer = try HTTP.get(server.url + "/search.cgi?\(attribute)=" + HTTP.escape(key))
                 #expect(answer.status == 200, "\(attribute): \(answer.text)")
@@ -177,20 +183,9 @@ struct ServeCommandTests {
             (try resolved(["alice@example.com"])["alice@example.com"]?["certificate"] as? [String: Any])?["sha256"]
                 as? String)
         try withServer(3) { server in
-            let alice = try HTTP.get(server.url + "/search.cgi?email=alice@example.com")
-            #expect(alice.status == 200)
-            let file = server.folder.appendingPathComponent("alice.der")
-            try alice.body.write(to: file)
-            let keys = try HTTP.searchKeys(der: file.path)
+            let keys = try aliceSearchKeys(server)
             let issuer = try #require(keys["iHash"])
             #expect(issuer != keys["sHash"])
-            let deadline = Date().addingTimeInterval(60)
-            while Date() < deadline {
-                let health = try HTTP.get(server.url + "/healthz")
-                let object = try JSONSerialization.jsonObject(with: health.body) as? [String: Any]
-                if let count = object?["index"] as? Int, count > 100 { break }
-                usleep(200_000)
-            }
             let answer = try HTTP.get(server.url + "/search.cgi?purpose=any&iHash=" + HTTP.escape(issuer))
             #expect(answer.status == 200, "\(answer.text)")
             let type = try #require(answer.headers["content-type"])
