@@ -23,6 +23,8 @@ struct StoredLookup: Codable, Sendable {
         var malformed: Bool
         /// The revocation outcome when it was stored; a revoked certificate's `revoked` reason is kept too.
         var revocation: RevocationStatus
+        /// The source that decided it (`ocsp <url>`, `crl <url>`); absent in rows written before it was kept.
+        var revocationSource: String? = nil
     }
 
     var entries: [Entry]
@@ -74,7 +76,8 @@ extension AddressBook {
                             index: candidate.source.index,
                             reasons: candidate.reasons.filter { !Self.timeDependent.contains($0.code) },
                             warnings: candidate.warnings, primary: candidate.primaryAddress?.description,
-                            malformed: candidate.certificate == nil, revocation: candidate.revocation)
+                            malformed: candidate.certificate == nil, revocation: candidate.revocation,
+                            revocationSource: candidate.revocationSource)
                     })
             }, warnings: resolution.warningsBeforeChoice)
         let json = String(decoding: try JSONEncoder().encode(detail), as: UTF8.self)

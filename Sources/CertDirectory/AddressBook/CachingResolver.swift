@@ -173,6 +173,7 @@ struct BookStage: Sendable {
                             certificate: certificate, sha256: stored.sha256, source: source,
                             reasons: stored.reasons + CertificateValidator.validityReasons(certificate, at: time),
                             warnings: stored.warnings, primaryAddress: primary, revocation: stored.revocation)
+                        candidate.revocationSource = stored.revocationSource
                         // The stored verdict holds the network checks' outcome when they ran (the
                         // candidate was tried for the choice); a candidate never tried gets them now.
                         candidate.networkChecked =
@@ -233,6 +234,7 @@ struct BookStage: Sendable {
             "strict-local=\(policy.strictLocalPart)", "strict-signer=\(policy.strictSignerStrength)",
             // A verdict made under another revocation mode may not stand under this one.
             "revocation=\(resolver.revocation.rawValue)",
+            "revocation-sources=\(policy.revocationSources.orderText)",
         ]
         hash.update(data: Array(terms.joined(separator: ";").utf8))
         return hash.finalize().map { String(format: "%02x", $0) }.joined()

@@ -157,6 +157,9 @@ public struct ValidationResult: Sendable, Hashable {
     /// What the revocation check found (RFC 5280 §6.3); ``RevocationStatus/notChecked``
     /// unless a revocation mode other than `off` was in force.
     public var revocation: RevocationStatus = .notChecked
+    /// Which source decided ``revocation`` for the certificate itself:
+    /// `ocsp <url>`, `crl <url>` or `crl directory entry <dn>`; `nil` when not checked.
+    public var revocationSource: String?
 
     public var isFit: Bool { reasons.isEmpty }
 }

@@ -33,6 +33,9 @@ public struct Candidate: Sendable {
     /// The revocation check's outcome for this candidate's path (RFC 5280 §6.3);
     /// ``RevocationStatus/notChecked`` unless it was the candidate about to be chosen.
     public var revocation: RevocationStatus = .notChecked
+    /// The source that decided ``revocation`` for the certificate itself
+    /// (`ocsp <url>`, `crl <url>`, `crl directory entry <dn>`); `nil` when not checked or not known.
+    public var revocationSource: String? = nil
     /// True once the network checks (path discovery, revocation) ran for this
     /// candidate, or its stored verdict already holds their outcome (``Choice``).
     var networkChecked = false

@@ -172,17 +172,20 @@ struct NetworkVerdict: Sendable {
     var reasons: [Finding]
     var warnings: [Finding]
     var revocation: RevocationStatus
+    var revocationSource: String?
 
     init(_ result: ValidationResult) {
         reasons = result.reasons.filter { Self.codes.contains($0.code) }
         warnings = result.warnings.filter { Self.codes.contains($0.code) }
         revocation = result.revocation
+        revocationSource = result.revocationSource
     }
 
     init(_ candidate: Candidate) {
         reasons = candidate.reasons.filter { Self.codes.contains($0.code) }
         warnings = candidate.warnings.filter { Self.codes.contains($0.code) }
         revocation = candidate.revocation
+        revocationSource = candidate.revocationSource
     }
 
     /// Replaces the candidate's network findings with these; its local ones stay.
@@ -190,6 +193,7 @@ struct NetworkVerdict: Sendable {
         candidate.reasons = candidate.reasons.filter { !Self.codes.contains($0.code) } + reasons
         candidate.warnings = candidate.warnings.filter { !Self.codes.contains($0.code) } + warnings
         candidate.revocation = revocation
+        candidate.revocationSource = revocationSource
         candidate.networkChecked = true
     }
 }
