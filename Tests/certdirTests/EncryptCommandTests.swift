@@ -165,8 +165,13 @@ struct EncryptCommandTests {
                 "-keypbe", "PBE-SHA1-3DES", "-macalg", "sha1", "-out", p12,
             ])
         #expect(exported.status == 0, "\(exported.stderr)")
-        let loopback = ["--batch", "--pinentry-mode", "loopback", "--passphrase", ""]
-        let imported = try runTool("env", ["GNUPGHOME=\(home.path)", "gpgsm"] + loopback + ["--import", p12])
+        // gpgsm has no --passphrase: it took `--passphrase ""` as --passphrase-fd and read
+        // whatever its inherited standard input held, which failed under load ("decryption
+        // failed ... shrouded_key_bag"). The empty passphrase goes in on a pipe: one line.
+        let loopback = ["--batch", "--pinentry-mode", "loopback", "--passphrase-fd", "0"]
+        let emptyPassphrase = Data("\n".utf8)
+        let imported = try runTool(
+            "env", ["GNUPGHOME=\(home.path)", "gpgsm"] + loopback + ["--import", p12], stdin: emptyPassphrase)
         #expect(imported.status == 0, "\(imported.stderr)")
         let outcome = try CertDirProcess.run(
             common + ["--to", "alice@example.com"], stdin: "To: alice@example.com\n\nhello gpgsm\n")
@@ -175,7 +180,8 @@ struct EncryptCommandTests {
         let p7m = folder.appendingPathComponent("message.p7m")
         try #require(Data(base64Encoded: base64, options: .ignoreUnknownCharacters)).write(to: p7m)
         let decrypted = try runTool(
-            "env", ["GNUPGHOME=\(home.path)", "gpgsm"] + loopback + ["--disable-crl-checks", "--decrypt", p7m.path])
+            "env", ["GNUPGHOME=\(home.path)", "gpgsm"] + loopback + ["--disable-crl-checks", "--decrypt", p7m.path],
+            stdin: emptyPassphrase)
         #expect(decrypted.status == 0, "\(decrypted.stderr)")
         #expect(String(decoding: decrypted.stdout, as: UTF8.self) == "\r\nhello gpgsm\r\n")
     }

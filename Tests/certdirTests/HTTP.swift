@@ -79,6 +79,24 @@ enum HTTP {
         }
     }
 
+    /// The RFC 4387 iHash (SHA-1 of the DER issuer Name, base64 without pad) of each
+    /// certificate in a multipart body, in one Python run (`email` and `cryptography`).
+    static func issuerHashes(_ body: Data, contentType: String) throws -> [String] {
+        let script = """
+            import sys, email, hashlib, base64
+            from email import policy
+            from cryptography import x509
+            raw = sys.stdin.buffer.read()
+            message = email.message_from_bytes(b"Content-Type: " + sys.argv[1].encode() + b"\\r\\n\\r\\n" + raw, policy=policy.HTTP)
+            for part in message.iter_parts():
+                c = x509.load_der_x509_certificate(part.get_payload(decode=True))
+                print(base64.b64encode(hashlib.sha1(c.issuer.public_bytes()).digest()).decode().rstrip("="))
+            """
+        let result = try runTool("python3", ["-c", script, contentType], stdin: body)
+        guard result.status == 0 else { throw HTTPError(description: "python cryptography: \(result.stderr)") }
+        return String(decoding: result.stdout, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
     /// The RFC 4387 search keys of a DER certificate, computed with Python's `cryptography`.
     static func searchKeys(der path: String) throws -> [String: String] {
         let script = """
@@ -95,6 +113,7 @@ enum HTTP {
             print("certHash", key(c.public_bytes(Encoding.DER)))
             print("iAndSHash", key(tlv(0x30, c.issuer.public_bytes() + tlv(0x02, serial))))
             print("sHash", key(c.subject.public_bytes()))
+            print("iHash", key(c.issuer.public_bytes()))
             ski = c.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.digest
             print("sKIDHash", key(ski))
             cn = c.subject.get_attributes_for_oid(x509.oid.NameOID.COMMON_NAME)

@@ -123,25 +123,31 @@ struct ServeCommandTests {
         }
     }
 
+    /// Alice's certificate as serve answers `email=`, its RFC 4387 search keys (Python's
+    /// cryptography), once the index, built from a full export at start-up, is there.
+    func aliceSearchKeys(_ server: ServeProcess) throws -> [String: String] {
+        let pem = try HTTP.get(server.url + "/search.cgi?email=alice@example.com")
+        #expect(pem.status == 200)
+        let file = server.folder.appendingPathComponent("alice.der")
+        try pem.body.write(to: file)
+        let keys = try HTTP.searchKeys(der: file.path)
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let health = try HTTP.get(server.url + "/healthz")
+            let object = try JSONSerialization.jsonObject(with: health.body) as? [String: Any]
+            if let count = object?["index"] as? Int, count > 100 { break }
+            usleep(200_000)
+        }
+        return keys
+    }
+
     @Test("certHash and iAndSHash find the certificate; sHash, sKIDHash and name too")
     func hashes() throws {
         let chosen = try #require(
             (try resolved(["alice@example.com"])["alice@example.com"]?["certificate"] as? [String: Any])?["sha256"]
                 as? String)
         try withServer(3) { server in
-            let pem = try HTTP.get(server.url + "/search.cgi?email=alice@example.com")
-            #expect(pem.status == 200)
-            let file = server.folder.appendingPathComponent("alice.der")
-            try pem.body.write(to: file)
-            let keys = try HTTP.searchKeys(der: file.path)
-            // The index is built from a full export at start-up; wait for it.
-            let deadline = Date().addingTimeInterval(60)
-            while Date() < deadline {
-                let health = try HTTP.get(server.url + "/healthz")
-                let object = try JSONSerialization.jsonObject(with: health.body) as? [String: Any]
-                if let count = object?["index"] as? Int, count > 100 { break }
-                usleep(200_000)
-            }
+            let keys = try aliceSearchKeys(server)
             for (attribute, key) in keys {
                 let answer = try HTTP.get(server.url + "/search.cgi?\(attribute)=" + HTTP.escape(key))
                 #expect(answer.status == 200, "\(attribute): \(answer.text)")
@@ -164,6 +170,34 @@ struct ServeCommandTests {
             #expect(padded.status == 200)
             let none = try HTTP.get(server.url + "/search.cgi?certHash=" + String(repeating: "A", count: 27))
             #expect(none.status == 404)
+        }
+    }
+
+    /// RFC 4387 §2.2: iHash is the SHA-1 of the DER-encoded issuer DN as it
+    /// appears in the certificate, so it finds every certificate one CA
+    /// issued (a CA's own certificate has its DN as the subject: sHash). The
+    /// expected keys are computed here by Python's cryptography, not by serve.
+    @Test("iHash finds every certificate whose issuer Name hashes to it, and only those")
+    func issuerHash() throws {
+        let chosen = try #require(
+            (try resolved(["alice@example.com"])["alice@example.com"]?["certificate"] as? [String: Any])?["sha256"]
+                as? String)
+        try withServer(3) { server in
+            let keys = try aliceSearchKeys(server)
+            let issuer = try #require(keys["iHash"])
+            #expect(issuer != keys["sHash"])
+            let answer = try HTTP.get(server.url + "/search.cgi?purpose=any&iHash=" + HTTP.escape(issuer))
+            #expect(answer.status == 200, "\(answer.text)")
+            let type = try #require(answer.headers["content-type"])
+            let parts = try HTTP.parseMultipart(answer.body, contentType: type)
+            #expect(parts.count > 1, "one CA issues many of the sample's certificates")
+            #expect(parts.contains { $0.sha256 == chosen })
+            let issuers = try HTTP.issuerHashes(answer.body, contentType: type)
+            #expect(issuers.count == parts.count)
+            #expect(issuers.allSatisfy { $0 == issuer })
+            // Alice's own DN issued nothing: her sHash as an iHash finds no certificate.
+            let none = try HTTP.get(server.url + "/search.cgi?iHash=" + HTTP.escape(try #require(keys["sHash"])))
+            #expect(none.status == 404, "\(none.text)")
         }
     }
 

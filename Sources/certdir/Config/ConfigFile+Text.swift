@@ -2,30 +2,23 @@ import Foundation
 import TOMLKit
 
 extension ConfigFile {
-    /// Parses the config file's text with TOMLKit, after refusing the shape
-    /// its toml++ does not survive: a line that starts a table header (`[` or
-    /// `[[` after blanks) but is not a well-formed header. toml++ fails the
-    /// assertion in `parse_key` on `[é]`, `[#]`, `[.x]`, a control character or
-    /// carriage return after `[`, invalid UTF-8 (read as U+FFFD), a lone `[`,
-    /// and the process ends instead of raising a parse error (found by the
-    /// fuzz-config target). A malformed header is never valid TOML; the check
-    /// is by line, so a line of a multi-line array that starts with `[` (a
-    /// nested array) is refused too, which no certdir setting needs.
+    /// Parses the config file's text with TOMLKit, after refusing the shapes
+    /// its toml++ does not survive (``refuseShapes(in:path:)``). One is a line
+    /// that starts a table header (`[` or `[[` after blanks, outside strings
+    /// and values) but is not a well-formed header: toml++ fails the
+    /// assertion in `parse_key` on `[é]`, `[#]`, `[.x]`, a control character
+    /// or carriage return after `[`, invalid UTF-8 (read as U+FFFD), a lone
+    /// `[`, and the process ends instead of raising a parse error (found by
+    /// the fuzz-config target). A malformed header is never valid TOML.
     /// - Throws: ``CLIError`` (78) naming the line; TOMLKit's parse errors.
     static func table(parsing text: String, path: String) throws -> TOMLTable {
-        // By scalars, not Characters: "[" followed by a combining mark is one Character.
-        for (index, line) in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            guard line.drop(while: { $0 == " " || $0 == "\t" }).first == "[" else { continue }
-            let string = String(String.UnicodeScalarView(line))
-            let range = NSRange(string.startIndex..., in: string)
-            if Self.tableHeader.firstMatch(in: string, range: range) == nil {
-                throw CLIError(
-                    .config,
-                    "config file \(path) is not valid TOML: line \(index + 1) is not a table header "
-                        + "([name] or [[name]], names of ASCII letters, digits, '-', '_' or quoted)")
-            }
-        }
+        try refuseShapes(in: text, path: path)
         return try TOMLTable(string: text)
+    }
+
+    /// Whether `line` is a whole table header (`tableHeader`).
+    static func isTableHeader(_ line: String) -> Bool {
+        tableHeader.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) != nil
     }
 
     /// A whole TOML 1.0 table or array-of-tables header line: dotted keys of

@@ -12,62 +12,12 @@ Usage: fake-ad-group-server.py PORT COUNT
   CN=User N,DC=fake,DC=test returns objectClass user and mail userN@fake.test. Any other search
   returns no entries. Binds succeed. Prints "ready" once listening; runs until killed.
 """
-import socket
 import sys
-import threading
+
+from fake_ldap_wire import children, listen, message, octets, requests, result, tlv
 
 MAX_VAL_RANGE = 1500
 GROUP = b"CN=Big List,DC=fake,DC=test"
-
-
-def length(n):
-    if n < 0x80:
-        return bytes([n])
-    b = n.to_bytes((n.bit_length() + 7) // 8, "big")
-    return bytes([0x80 | len(b)]) + b
-
-
-def tlv(tag, content):
-    return bytes([tag]) + length(len(content)) + content
-
-
-def octets(value):
-    return tlv(0x04, value)
-
-
-def parse(buffer, offset=0):
-    """(tag, content, next offset) of the TLV at offset."""
-    tag, first = buffer[offset], buffer[offset + 1]
-    start, size = offset + 2, first
-    if first & 0x80:
-        count = first & 0x7F
-        size = int.from_bytes(buffer[offset + 2 : offset + 2 + count], "big")
-        start = offset + 2 + count
-    return tag, buffer[start : start + size], start + size
-
-
-def children(content):
-    out, offset = [], 0
-    while offset < len(content):
-        tag, value, offset = parse(content, offset)
-        out.append((tag, value))
-    return out
-
-
-def read_message(conn, buffer):
-    """One complete BER message from the connection, or None at EOF."""
-    while True:
-        if len(buffer) >= 2:
-            first = buffer[1]
-            header = 2 + (first & 0x7F if first & 0x80 else 0)
-            if len(buffer) >= header:
-                size = int.from_bytes(buffer[2:header], "big") if first & 0x80 else first
-                if len(buffer) >= header + size:
-                    return buffer[: header + size], buffer[header + size :]
-        data = conn.recv(65536)
-        if not data:
-            return None, buffer
-        buffer += data
 
 
 def entry(message_id, dn, attributes):
@@ -76,12 +26,8 @@ def entry(message_id, dn, attributes):
     return message(message_id, tlv(0x64, octets(dn) + tlv(0x30, attrs)))
 
 
-def message(message_id, op):
-    return tlv(0x30, tlv(0x02, message_id) + op)
-
-
 def done(message_id):
-    return message(message_id, tlv(0x65, tlv(0x0A, b"\x00") + octets(b"") + octets(b"")))
+    return message(message_id, result(0x65))
 
 
 def member_range(count, low):
@@ -113,32 +59,15 @@ def answer(message_id, request, count):
     return b"".join(out)
 
 
-def serve(conn, count):
-    buffer = b""
-    while True:
-        msg, buffer = read_message(conn, buffer)
-        if msg is None:
-            return
-        _, content, _ = parse(msg)
-        (_, message_id), (op, request) = children(content)[:2]
-        if op == 0x60:  # bindRequest -> success
-            conn.sendall(message(message_id, tlv(0x61, tlv(0x0A, b"\x00") + octets(b"") + octets(b""))))
-        elif op == 0x63:
-            conn.sendall(answer(message_id, request, count))
-        elif op == 0x42:  # unbind
-            return
-
-
 def main():
     port, count = int(sys.argv[1]), int(sys.argv[2])
-    server = socket.socket()
-    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    server.bind(("127.0.0.1", port))
-    server.listen(16)
-    print("ready", flush=True)
-    while True:
-        conn, _ = server.accept()
-        threading.Thread(target=serve, args=(conn, count), daemon=True).start()
+
+    def serve(conn):
+        for message_id, op, request in requests(conn):
+            if op == 0x63:
+                conn.sendall(answer(message_id, request, count))
+
+    listen(port, serve)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+../../Sources/certdir/Config/ConfigFile+Shapes.swift
