@@ -57,24 +57,12 @@ extension TrustStore {
     private func verifyPeerOnce(
         leaf: X509Ref, intermediates: [X509Ref], crls: [CRLRef], at time: Date, expecting peer: PeerExpectation
     ) -> ChainVerdict {
-        guard let context = X509_STORE_CTX_new() else { return .untrusted(reason: "out of memory", depth: 0) }
-        defer { X509_STORE_CTX_free(context) }
-        let untrusted = copenssl_sk_X509_new_null()
-        defer { copenssl_sk_X509_free(untrusted) }
-        for intermediate in intermediates { copenssl_sk_X509_push(untrusted, intermediate.pointer) }
-        let crlStack = OPENSSL_sk_new_null()
-        defer { OPENSSL_sk_free(crlStack) }
-        for crl in crls { OPENSSL_sk_push(crlStack, UnsafeRawPointer(crl.pointer)) }
-        return withExtendedLifetime((intermediates, crls)) {
-            defer { OpenSSLErrorQueue.clear() }
-            guard X509_STORE_CTX_init(context, store, leaf.pointer, untrusted) == 1 else {
-                return .untrusted(reason: OpenSSLErrorQueue.drain(), depth: 0)
-            }
-            let parameters = X509_STORE_CTX_get0_param(context)
-            X509_VERIFY_PARAM_set_time(parameters, time_t(time.timeIntervalSince1970.rounded(.down)))
+        withVerifyContext(
+            leaf: leaf, untrusted: intermediates, crls: crls, at: time,
+            notStarted: { .untrusted(reason: $0, depth: 0) }
+        ) { context, parameters in
             var flags = X509_V_FLAG_PARTIAL_CHAIN | (peer.strict ? X509_V_FLAG_X509_STRICT : 0)
             if !crls.isEmpty {
-                X509_STORE_CTX_set0_crls(context, crlStack)
                 flags |=
                     X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL | X509_V_FLAG_USE_DELTAS
                     | X509_V_FLAG_EXTENDED_CRL_SUPPORT | X509_V_FLAG_POLICY_CHECK

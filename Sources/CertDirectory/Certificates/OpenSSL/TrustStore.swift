@@ -110,21 +110,40 @@ final class TrustStore: @unchecked Sendable {
         leaf: X509Ref, intermediates: [X509Ref], at time: Date, judgingLeafValidity: Bool = false,
         _ body: (Outcome) -> T
     ) -> T {
-        guard let context = X509_STORE_CTX_new() else { return body(.notStarted("out of memory")) }
-        defer { X509_STORE_CTX_free(context) }
-        let untrusted = copenssl_sk_X509_new_null()
-        defer { copenssl_sk_X509_free(untrusted) }
-        for intermediate in intermediates { copenssl_sk_X509_push(untrusted, intermediate.pointer) }
-        return withExtendedLifetime(intermediates) {
-            defer { OpenSSLErrorQueue.clear() }
-            guard X509_STORE_CTX_init(context, store, leaf.pointer, untrusted) == 1 else {
-                return body(.notStarted(OpenSSLErrorQueue.drain()))
-            }
-            let parameters = X509_STORE_CTX_get0_param(context)
-            X509_VERIFY_PARAM_set_time(parameters, time_t(time.timeIntervalSince1970.rounded(.down)))
+        withVerifyContext(leaf: leaf, untrusted: intermediates, at: time, notStarted: { body(.notStarted($0)) }) {
+            context, parameters in
             X509_VERIFY_PARAM_set_flags(parameters, UInt(X509_V_FLAG_PARTIAL_CHAIN))
             if !judgingLeafValidity { X509_STORE_CTX_set_verify_cb(context, ignoreLeafValidity) }
             return body(X509_verify_cert(context) == 1 ? .verified(context) : .failed(context))
+        }
+    }
+
+    /// Sets up a verification context for `leaf`: `untrusted` as the certificates to build
+    /// paths from, `crls` (when any) as the CRLs, and `time` as the verification time; then
+    /// hands it and its parameters to `body`, which sets the flags and runs `X509_verify_cert`.
+    /// `notStarted` gets OpenSSL's message when the context cannot be set up. OpenSSL's
+    /// error queue is cleared afterwards. The one setup shared by every path check.
+    func withVerifyContext<T>(
+        leaf: X509Ref, untrusted certificates: [X509Ref], crls: [CRLRef] = [], at time: Date,
+        notStarted: (String) -> T, _ body: (_ context: OpaquePointer, _ parameters: OpaquePointer) -> T
+    ) -> T {
+        guard let context = X509_STORE_CTX_new() else { return notStarted("out of memory") }
+        defer { X509_STORE_CTX_free(context) }
+        let untrusted = copenssl_sk_X509_new_null()
+        defer { copenssl_sk_X509_free(untrusted) }
+        for certificate in certificates { copenssl_sk_X509_push(untrusted, certificate.pointer) }
+        let crlStack = OPENSSL_sk_new_null()
+        defer { OPENSSL_sk_free(crlStack) }
+        for crl in crls { OPENSSL_sk_push(crlStack, UnsafeRawPointer(crl.pointer)) }
+        return withExtendedLifetime((certificates, crls)) {
+            defer { OpenSSLErrorQueue.clear() }
+            guard X509_STORE_CTX_init(context, store, leaf.pointer, untrusted) == 1 else {
+                return notStarted(OpenSSLErrorQueue.drain())
+            }
+            if !crls.isEmpty { X509_STORE_CTX_set0_crls(context, crlStack) }
+            let parameters = X509_STORE_CTX_get0_param(context)!
+            X509_VERIFY_PARAM_set_time(parameters, time_t(time.timeIntervalSince1970.rounded(.down)))
+            return body(context, parameters)
         }
     }
 
