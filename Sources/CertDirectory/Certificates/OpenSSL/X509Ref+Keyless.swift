@@ -22,7 +22,6 @@ extension X509Ref {
         defer { OpenSSLErrorQueue.clear() }
         return der.withUnsafeBufferPointer { buffer -> X509Ref? in
             guard let base = buffer.baseAddress, let certificate = X509_new() else { return nil }
-            let view = X509Ref(owning: certificate)  // freed with the view when a part does not parse
             let filled = KeylessFields(base: base)
             guard X509_set_version(certificate, fields.version) == 1,
                 filled.setSignatureAlgorithm(certificate, fields.signatureAlgorithm),
@@ -31,8 +30,12 @@ extension X509Ref {
                 filled.setTime(certificate, X509_set1_notBefore, fields.notBefore),
                 filled.setTime(certificate, X509_set1_notAfter, fields.notAfter),
                 fields.extensions.map({ filled.addExtensions(certificate, $0) }) ?? true
-            else { return nil }
-            return view
+            else {
+                X509_free(certificate)
+                return nil
+            }
+            // Only now: `X509Ref` has OpenSSL compute and cache the extension flags.
+            return X509Ref(owning: certificate)
         }
     }
 
