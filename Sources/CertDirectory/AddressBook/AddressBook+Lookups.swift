@@ -23,6 +23,9 @@ struct StoredLookup: Codable, Sendable {
         var malformed: Bool
         /// The revocation outcome when it was stored; a revoked certificate's `revoked` reason is kept too.
         var revocation: RevocationStatus
+        /// The earliest nextUpdate of the CRLs that revocation outcome was decided with; the
+        /// answer is not reused past it (absent in answers stored before it was recorded).
+        var revocationDataValidUntil: Date? = nil
     }
 
     var entries: [Entry]
@@ -40,6 +43,11 @@ struct CachedLookup: Sendable {
     var certificates: [String: ParsedCertificate]
 
     var isPositive: Bool { status == .ok }
+
+    /// The earliest nextUpdate of the CRLs behind the stored revocation outcomes, if any.
+    var revocationDataValidUntil: Date? {
+        detail.entries.flatMap(\.candidates).compactMap(\.revocationDataValidUntil).min()
+    }
 }
 
 extension AddressBook {
@@ -74,7 +82,8 @@ extension AddressBook {
                             index: candidate.source.index,
                             reasons: candidate.reasons.filter { !Self.timeDependent.contains($0.code) },
                             warnings: candidate.warnings, primary: candidate.primaryAddress?.description,
-                            malformed: candidate.certificate == nil, revocation: candidate.revocation)
+                            malformed: candidate.certificate == nil, revocation: candidate.revocation,
+                            revocationDataValidUntil: candidate.revocationDataValidUntil)
                     })
             }, warnings: resolution.warningsBeforeChoice)
         let json = String(decoding: try JSONEncoder().encode(detail), as: UTF8.self)

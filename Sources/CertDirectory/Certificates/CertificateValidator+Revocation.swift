@@ -26,6 +26,7 @@ extension CertificateValidator {
             result.reasons.append(Self.unreadableByOpenSSL)
             return result
         }
+        result.revocationDataValidUntil = crls.compactMap(\.nextUpdate).min()
         switch trustStore.verify(leaf: leaf, intermediates: intermediates, crls: crls, at: time) {
         case .good(let length):
             result.pathLength = length

@@ -157,6 +157,10 @@ public struct ValidationResult: Sendable, Hashable {
     /// What the revocation check found (RFC 5280 §6.3); ``RevocationStatus/notChecked``
     /// unless a revocation mode other than `off` was in force.
     public var revocation: RevocationStatus = .notChecked
+    /// The earliest nextUpdate (RFC 5280 §5.1.2.5) of the CRLs the revocation check was made
+    /// against: a verdict kept for later (the address book) is not reused past it. `nil`
+    /// without CRLs, or when none names a nextUpdate.
+    public var revocationDataValidUntil: Date?
 
     public var isFit: Bool { reasons.isEmpty }
 }

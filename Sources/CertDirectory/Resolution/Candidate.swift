@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where a directory value came from.
 public struct ValueSource: Sendable, Hashable, Codable {
     /// The directory URI that answered.
@@ -33,6 +35,9 @@ public struct Candidate: Sendable {
     /// The revocation check's outcome for this candidate's path (RFC 5280 §6.3);
     /// ``RevocationStatus/notChecked`` unless it was the candidate about to be chosen.
     public var revocation: RevocationStatus = .notChecked
+    /// The earliest nextUpdate of the CRLs ``revocation`` was decided with
+    /// (``ValidationResult/revocationDataValidUntil``); the book keeps the answer no longer.
+    var revocationDataValidUntil: Date?
     /// True once the network checks (path discovery, revocation) ran for this
     /// candidate, or its stored verdict already holds their outcome (``Choice``).
     var networkChecked = false

@@ -57,42 +57,44 @@ extension TrustStore {
     private func verifyPeerOnce(
         leaf: X509Ref, intermediates: [X509Ref], crls: [CRLRef], at time: Date, expecting peer: PeerExpectation
     ) -> ChainVerdict {
-        withVerifyContext(
-            leaf: leaf, untrusted: intermediates, crls: crls, at: time,
-            notStarted: { .untrusted(reason: $0, depth: 0) }
-        ) { context, parameters in
-            var flags = X509_V_FLAG_PARTIAL_CHAIN | (peer.strict ? X509_V_FLAG_X509_STRICT : 0)
-            if !crls.isEmpty {
-                flags |=
-                    X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL | X509_V_FLAG_USE_DELTAS
-                    | X509_V_FLAG_EXTENDED_CRL_SUPPORT | X509_V_FLAG_POLICY_CHECK
-                if let anyPolicy = OBJ_txt2obj("2.5.29.32.0", 1) {
-                    X509_VERIFY_PARAM_add0_policy(parameters, anyPolicy)
+        do {
+            return try withVerifyContext(leaf: leaf, untrusted: intermediates, crls: crls, at: time) {
+                context, parameters in
+                var flags = X509_V_FLAG_PARTIAL_CHAIN | (peer.strict ? X509_V_FLAG_X509_STRICT : 0)
+                if !crls.isEmpty {
+                    flags |=
+                        X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL | X509_V_FLAG_USE_DELTAS
+                        | X509_V_FLAG_EXTENDED_CRL_SUPPORT | X509_V_FLAG_POLICY_CHECK
+                    if let anyPolicy = OBJ_txt2obj("2.5.29.32.0", 1) {
+                        X509_VERIFY_PARAM_add0_policy(parameters, anyPolicy)
+                    }
                 }
-            }
-            X509_VERIFY_PARAM_set_flags(parameters, UInt(flags))
-            if let depth = peer.maxDepth { X509_VERIFY_PARAM_set_depth(parameters, Int32(depth)) }
-            switch peer.role {
-            case .server: X509_VERIFY_PARAM_set_purpose(parameters, X509_PURPOSE_SSL_SERVER)
-            case .client: X509_VERIFY_PARAM_set_purpose(parameters, X509_PURPOSE_SSL_CLIENT)
-            case nil: break
-            }
-            switch peer.name {
-            case .dns(let host):
-                guard X509_VERIFY_PARAM_set1_host(parameters, host, host.utf8.count) == 1 else {
-                    return .untrusted(reason: "the peer name \(host) is not a host name", depth: 0)
+                X509_VERIFY_PARAM_set_flags(parameters, UInt(flags))
+                if let depth = peer.maxDepth { X509_VERIFY_PARAM_set_depth(parameters, Int32(depth)) }
+                switch peer.role {
+                case .server: X509_VERIFY_PARAM_set_purpose(parameters, X509_PURPOSE_SSL_SERVER)
+                case .client: X509_VERIFY_PARAM_set_purpose(parameters, X509_PURPOSE_SSL_CLIENT)
+                case nil: break
                 }
-            case .ip(let address):
-                guard X509_VERIFY_PARAM_set1_ip_asc(parameters, address) == 1 else {
-                    return .untrusted(reason: "the peer name \(address) is not an IP address", depth: 0)
+                switch peer.name {
+                case .dns(let host):
+                    guard X509_VERIFY_PARAM_set1_host(parameters, host, host.utf8.count) == 1 else {
+                        return .untrusted(reason: "the peer name \(host) is not a host name", depth: 0)
+                    }
+                case .ip(let address):
+                    guard X509_VERIFY_PARAM_set1_ip_asc(parameters, address) == 1 else {
+                        return .untrusted(reason: "the peer name \(address) is not an IP address", depth: 0)
+                    }
+                case nil: break
                 }
-            case nil: break
+                if X509_verify_cert(context) == 1 {
+                    return .trusted(length: Int(copenssl_sk_X509_num(X509_STORE_CTX_get0_chain(context))))
+                }
+                let failure = Self.failure(of: context)
+                return .untrusted(reason: failure.reason, depth: failure.depth)
             }
-            if X509_verify_cert(context) == 1 {
-                return .trusted(length: Int(copenssl_sk_X509_num(X509_STORE_CTX_get0_chain(context))))
-            }
-            let failure = Self.failure(of: context)
-            return .untrusted(reason: failure.reason, depth: failure.depth)
+        } catch {
+            return .untrusted(reason: error.reason, depth: 0)
         }
     }
 }

@@ -66,25 +66,30 @@ extension TrustStore {
     private func verifyOnce(leaf: X509Ref, untrusted intermediates: [X509Ref], crls: [CRLRef], at time: Date)
         -> RevocationVerdict
     {
-        withVerifyContext(
-            leaf: leaf, untrusted: intermediates, crls: crls, at: time,
-            notStarted: { .untrusted(reason: $0, depth: 0) }
-        ) { context, parameters in
-            let flags =
-                X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL | X509_V_FLAG_USE_DELTAS
-                | X509_V_FLAG_EXTENDED_CRL_SUPPORT | X509_V_FLAG_POLICY_CHECK
-            X509_VERIFY_PARAM_set_flags(parameters, UInt(flags))
-            // RFC 5280 §6.1.1 (c): user-initial-policy-set = {anyPolicy}. Without it OpenSSL
-            // uses an empty set, and a path that requires an explicit policy fails.
-            if let anyPolicy = OBJ_txt2obj("2.5.29.32.0", 1) { X509_VERIFY_PARAM_add0_policy(parameters, anyPolicy) }
-            X509_STORE_CTX_set_verify_cb(context, ignoreLeafValidityForRevocation)
-            if X509_verify_cert(context) == 1 {
-                return .good(length: Int(copenssl_sk_X509_num(X509_STORE_CTX_get0_chain(context))))
+        do {
+            return try withVerifyContext(leaf: leaf, untrusted: intermediates, crls: crls, at: time) {
+                context, parameters in
+                let flags =
+                    X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL
+                    | X509_V_FLAG_USE_DELTAS
+                    | X509_V_FLAG_EXTENDED_CRL_SUPPORT | X509_V_FLAG_POLICY_CHECK
+                X509_VERIFY_PARAM_set_flags(parameters, UInt(flags))
+                // RFC 5280 §6.1.1 (c): user-initial-policy-set = {anyPolicy}. Without it OpenSSL
+                // uses an empty set, and a path that requires an explicit policy fails.
+                if let anyPolicy = OBJ_txt2obj("2.5.29.32.0", 1) {
+                    X509_VERIFY_PARAM_add0_policy(parameters, anyPolicy)
+                }
+                X509_STORE_CTX_set_verify_cb(context, ignoreLeafValidityForRevocation)
+                if X509_verify_cert(context) == 1 {
+                    return .good(length: Int(copenssl_sk_X509_num(X509_STORE_CTX_get0_chain(context))))
+                }
+                let (code, reason, depth) = Self.failure(of: context)
+                if code == X509_V_ERR_CERT_REVOKED { return .revoked(reason: reason, depth: depth) }
+                if Self.unknownStatusErrors.contains(code) { return .unknown(reason: reason, depth: depth) }
+                return .untrusted(reason: reason, depth: depth)
             }
-            let (code, reason, depth) = Self.failure(of: context)
-            if code == X509_V_ERR_CERT_REVOKED { return .revoked(reason: reason, depth: depth) }
-            if Self.unknownStatusErrors.contains(code) { return .unknown(reason: reason, depth: depth) }
-            return .untrusted(reason: reason, depth: depth)
+        } catch {
+            return .untrusted(reason: error.reason, depth: 0)
         }
     }
 

@@ -110,24 +110,27 @@ final class TrustStore: @unchecked Sendable {
         leaf: X509Ref, intermediates: [X509Ref], at time: Date, judgingLeafValidity: Bool = false,
         _ body: (Outcome) -> T
     ) -> T {
-        withVerifyContext(leaf: leaf, untrusted: intermediates, at: time, notStarted: { body(.notStarted($0)) }) {
-            context, parameters in
-            X509_VERIFY_PARAM_set_flags(parameters, UInt(X509_V_FLAG_PARTIAL_CHAIN))
-            if !judgingLeafValidity { X509_STORE_CTX_set_verify_cb(context, ignoreLeafValidity) }
-            return body(X509_verify_cert(context) == 1 ? .verified(context) : .failed(context))
+        do {
+            return try withVerifyContext(leaf: leaf, untrusted: intermediates, at: time) { context, parameters in
+                X509_VERIFY_PARAM_set_flags(parameters, UInt(X509_V_FLAG_PARTIAL_CHAIN))
+                if !judgingLeafValidity { X509_STORE_CTX_set_verify_cb(context, ignoreLeafValidity) }
+                return body(X509_verify_cert(context) == 1 ? .verified(context) : .failed(context))
+            }
+        } catch {
+            return body(.notStarted(error.reason))
         }
     }
 
     /// Sets up a verification context for `leaf`: `untrusted` as the certificates to build
     /// paths from, `crls` (when any) as the CRLs, and `time` as the verification time; then
     /// hands it and its parameters to `body`, which sets the flags and runs `X509_verify_cert`.
-    /// `notStarted` gets OpenSSL's message when the context cannot be set up. OpenSSL's
-    /// error queue is cleared afterwards. The one setup shared by every path check.
+    /// OpenSSL's error queue is cleared afterwards. The one setup shared by every path check.
+    /// - Throws: ``VerifyContextFailure`` with OpenSSL's message when the context cannot be set up.
     func withVerifyContext<T>(
         leaf: X509Ref, untrusted certificates: [X509Ref], crls: [CRLRef] = [], at time: Date,
-        notStarted: (String) -> T, _ body: (_ context: OpaquePointer, _ parameters: OpaquePointer) -> T
-    ) -> T {
-        guard let context = X509_STORE_CTX_new() else { return notStarted("out of memory") }
+        _ body: (_ context: OpaquePointer, _ parameters: OpaquePointer) -> T
+    ) throws(VerifyContextFailure) -> T {
+        guard let context = X509_STORE_CTX_new() else { throw VerifyContextFailure(reason: "out of memory") }
         defer { X509_STORE_CTX_free(context) }
         let untrusted = copenssl_sk_X509_new_null()
         defer { copenssl_sk_X509_free(untrusted) }
@@ -135,10 +138,10 @@ final class TrustStore: @unchecked Sendable {
         let crlStack = OPENSSL_sk_new_null()
         defer { OPENSSL_sk_free(crlStack) }
         for crl in crls { OPENSSL_sk_push(crlStack, UnsafeRawPointer(crl.pointer)) }
-        return withExtendedLifetime((certificates, crls)) {
+        return try withExtendedLifetime((certificates, crls)) { () throws(VerifyContextFailure) -> T in
             defer { OpenSSLErrorQueue.clear() }
             guard X509_STORE_CTX_init(context, store, leaf.pointer, untrusted) == 1 else {
-                return notStarted(OpenSSLErrorQueue.drain())
+                throw VerifyContextFailure(reason: OpenSSLErrorQueue.drain())
             }
             if !crls.isEmpty { X509_STORE_CTX_set0_crls(context, crlStack) }
             let parameters = X509_STORE_CTX_get0_param(context)!
@@ -159,6 +162,11 @@ final class TrustStore: @unchecked Sendable {
         }
         return (code, reason, Int(X509_STORE_CTX_get_error_depth(context)))
     }
+}
+
+/// A verification context that could not be set up (out of memory, or `X509_STORE_CTX_init` failed).
+struct VerifyContextFailure: Error {
+    let reason: String
 }
 
 /// A CA certificate's verified path, as far as the certificates below it are concerned.
