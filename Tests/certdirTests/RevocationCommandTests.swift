@@ -92,7 +92,7 @@ final class RevocationCommandTests {
             caps = [c["revocationDataValidUntil"] + 978307200 for e in detail["entries"] for c in e["candidates"]
                     if "revocationDataValidUntil" in c]
             crl = x509.load_der_x509_crl(open(sys.argv[2], "rb").read())
-            print(int(min(caps)) if caps else "none", int(crl.next_update.replace(tzinfo=datetime.timezone.utc).timestamp())))
+            print(int(min(caps)) if caps else "none", int(crl.next_update.replace(tzinfo=datetime.timezone.utc).timestamp()))
             """
         let outcome = try runTool(
             "python3", ["-c", script, book, folder.appendingPathComponent("ca2.crl").path])
