@@ -1,19 +1,31 @@
 #!/usr/bin/env python3
 """Generate certdir's sample directory: a test PKI, people with S/MIME certificates, a manifest.
 
-Usage: scripts/gen-sample.py OUTDIR [--bulk N] [--jobs J]
+Usage: scripts/gen-sample.py OUTDIR [--bulk N] [--jobs J] [--ocsp-port P]
 
 Writes (names are deterministic; keys, serials and so fingerprints are fresh on every run):
   OUTDIR/pki/root-ca.{crt,key}            trust anchor, RSA-2048, SHA-256, valid now-1000d .. now+3650d
   OUTDIR/pki/intermediate-ca.{crt,key}    EC P-256, pathLen 0, issues every user cert but one
   OUTDIR/pki/untrusted-root-ca.{crt,key}  EC P-256 self-signed CA that nobody trusts
   OUTDIR/people.ldif                      slapadd-ready entries under ou=people,dc=example,dc=com
-                                          (the base entries come from scripts/test-directory)
+                                          (the base entries come from scripts/test-directory), and
+                                          ou=pki with cn=root-ca and cn=intermediate-ca (pkiCA:
+                                          cACertificate, certificateRevocationList = each CA's CRL)
+  OUTDIR/pki/{root,intermediate}-ca.crl   the CRLs (DER), nextUpdate now+400d; the intermediate's
+                                          lists revoked@example.com's certificate
+  OUTDIR/pki/index.txt (+ .attr)          `openssl ca` database of the intermediate's certificates,
+                                          for `openssl ocsp -index` (scripts/ocsp-responder.py)
   OUTDIR/keys/<sha256>.key / .crt         PEM PKCS#8 key and PEM cert of every end-entity cert
   OUTDIR/manifest.json                    what the generator meant to build (see below)
   with --bulk N: OUTDIR/bulk.ldif          N more people bulkNNNNNN@example.com (uid bulkNNNNNN), each
                                           with one EC encryption cert; keys from a 64-key pool in
                                           OUTDIR/keys/bulk-pool-KK.key (person i uses key (i-1) % 64)
+
+Revocation data: every certificate the intermediate issues names a CRL distribution point in the
+directory by a host-less URL (ldap:///cn=intermediate-ca,ou=pki,dc=example,dc=com?certificateRevocationList;binary),
+the intermediate names the root's the same way, and every non-bulk certificate of the intermediate names
+the OCSP responder http://127.0.0.1:P/ (--ocsp-port, default 13390) in authorityInfoAccess. Bulk people
+have the CRL distribution point only, so that bulk runs measure the directory, not the responder.
 
 Every person: objectClass inetOrgPerson (+ certdirMailRecipient when proxyAddresses is set), uid, cn, sn,
 mail, userPassword = {SSHA} of "userpw". Certificates: userCertificate;binary (DER), userSMIMECertificate
@@ -44,6 +56,7 @@ manifest.json keys:
                   expansion yields, nested groups expanded and loops ignored; status ok or
                   member-without-certificate
   bulk          {count, prefix, digits, first, ldif, keyPool, poolSize} (only with --bulk)
+  revocation    {ocspURL, ocspPort, crls: {root, intermediate}, index, revoked: [sha256]}
 """
 import argparse
 import base64
@@ -72,6 +85,8 @@ EXPIRED = (NOW - 800 * DAY, NOW - 30 * DAY)
 NOT_YET = (NOW + 30 * DAY, NOW + 400 * DAY)
 CA_VALIDITY = (NOW - 1000 * DAY, NOW + 3650 * DAY)
 BULK_POOL = 64
+PKI_BASE = "ou=pki,dc=example,dc=com"
+CRL_VALIDITY = (NOW - DAY, NOW + 400 * DAY)
 BULK_CHUNK = 2000
 
 # ---------------------------------------------------------------- helpers
@@ -241,13 +256,32 @@ def name(*pairs):
 
 
 class CA:
-    def __init__(self, cert, key):
+    def __init__(self, cert, key, cdp=None, ocsp=None):
         self.cert, self.key = cert, key
         self.der = cert.public_bytes(DER)
         self.aki = x509.AuthorityKeyIdentifier.from_issuer_public_key(key.public_key())
+        # What the certificates this CA issues name: a CRL distribution point, an OCSP responder.
+        self.cdp, self.ocsp = cdp, ocsp
+        self.issued = []   # (serial, notAfter, subject) for the `openssl ca` index
 
 
-def make_ca(subject, key, issuer=None, path_len=None):
+def crl_url(cn):
+    """A host-less LDAP URL (RFC 4516): the directory the client is configured for."""
+    return f"ldap:///cn={cn},{PKI_BASE}?certificateRevocationList;binary"
+
+
+def revocation_extensions(b, ca):
+    if ca.cdp:
+        b = b.add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
+            [x509.UniformResourceIdentifier(ca.cdp)], None, None, None)]), critical=False)
+    if ca.ocsp:
+        b = b.add_extension(x509.AuthorityInformationAccess([x509.AccessDescription(
+            x509.oid.AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(ca.ocsp))]),
+            critical=False)
+    return b
+
+
+def make_ca(subject, key, issuer=None, path_len=None, cdp=None):
     pub = key.public_key()
     b = (x509.CertificateBuilder().subject_name(subject)
          .issuer_name(issuer.cert.subject if issuer else subject)
@@ -258,7 +292,8 @@ def make_ca(subject, key, issuer=None, path_len=None):
          .add_extension(x509.SubjectKeyIdentifier.from_public_key(pub), critical=False))
     if issuer:
         b = b.add_extension(issuer.aki, critical=False)
-    return CA(b.sign(issuer.key if issuer else key, hashes.SHA256()), key)
+        b = revocation_extensions(b, issuer)
+    return CA(b.sign(issuer.key if issuer else key, hashes.SHA256()), key, cdp=cdp)
 
 
 def rfc822(addr):
@@ -277,8 +312,10 @@ def issue(ca, key, cn, san=(), ku=KU_RSA_ENC, eku=EKU_EMAIL, validity=VALID, sub
     pairs = [(NameOID.ORGANIZATION_NAME, "Example Corp"), (NameOID.COMMON_NAME, cn)]
     if subject_email:
         pairs.append((NameOID.EMAIL_ADDRESS, subject_email))
+    serial = x509.random_serial_number()
+    ca.issued.append((serial, validity[1], name(*pairs)))
     b = (x509.CertificateBuilder().subject_name(name(*pairs)).issuer_name(ca.cert.subject)
-         .public_key(pub).serial_number(x509.random_serial_number())
+         .public_key(pub).serial_number(serial)
          .not_valid_before(validity[0]).not_valid_after(validity[1])
          .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
          .add_extension(ku, critical=True))
@@ -288,6 +325,7 @@ def issue(ca, key, cn, san=(), ku=KU_RSA_ENC, eku=EKU_EMAIL, validity=VALID, sub
         b = b.add_extension(x509.SubjectAlternativeName([rfc822(a) for a in san]), critical=False)
     b = (b.add_extension(x509.SubjectKeyIdentifier.from_public_key(pub), critical=False)
          .add_extension(ca.aki, critical=False))
+    b = revocation_extensions(b, ca)
     der = b.sign(ca.key, hashes.SHA256()).public_bytes(DER)
     if sha1:
         der = resign_sha1(der, ca.key)
@@ -304,6 +342,7 @@ class Sample:
         self.groups = []
         self.certs = []
         self.seen_uids = set()
+        self.revoked = []   # DER certificates the intermediate revoked
 
     def save_ee(self, der, key):
         h = sha256(der)
@@ -568,6 +607,13 @@ def build(s, inter, untrusted):
     # 23 nobody
     s.person("nobody@example.com", "not-found", note="no entry at all")
 
+    # 24 revoked: listed on the intermediate's CRL and revoked at the OCSP responder
+    der, k = enc_ec("revoked@example.com", "Rita Revoked")
+    dn = s.entry("revoked", "revoked@example.com", "Rita Revoked", [(der, k, ["revoked"])])
+    s.revoked.append(der)
+    s.person("revoked@example.com", "no-usable-certificate",
+             note="its only certificate is revoked (CRL in the directory, OCSP responder)")
+
     # Mail groups (distribution lists), expanded by encrypt and resolve --expand-groups.
     person = lambda uid: f"uid={uid},{BASE}"
     group = lambda cn: f"cn={cn},{BASE}"
@@ -584,6 +630,160 @@ def build(s, inter, untrusted):
             ["ec@example.com", "p7only@example.com"], note="groupOfUniqueNames, one uniqueMember with a UID")
 
 
+# ---------------------------------------------------------------- revocation data
+
+def make_crl(ca, revoked_serials):
+    b = (x509.CertificateRevocationListBuilder().issuer_name(ca.cert.subject)
+         .last_update(CRL_VALIDITY[0]).next_update(CRL_VALIDITY[1])
+         .add_extension(ca.aki, critical=False)
+         .add_extension(x509.CRLNumber(1), critical=False))
+    for serial in revoked_serials:
+        b = b.add_revoked_certificate(x509.RevokedCertificateBuilder().serial_number(serial)
+                                      .revocation_date(CRL_VALIDITY[0]).build())
+    return b.sign(ca.key, hashes.SHA256()).public_bytes(DER)
+
+
+def openssl_subject(n):
+    return "".join("/" + a.rfc4514_string().replace("/", "\\/") for a in n)
+
+
+def publish_revocation(s, out, root, inter, ocsp_url, ocsp_port):
+    """The CRLs (files and pkiCA entries under ou=pki, first in people.ldif) and the `openssl ca`
+    index that scripts/ocsp-responder.py answers from."""
+    revoked = {x509.load_der_x509_certificate(d).serial_number for d in s.revoked}
+    crls = {"root-ca": make_crl(root, []), "intermediate-ca": make_crl(inter, sorted(revoked))}
+    entries = [ldif_attr("dn", PKI_BASE) + "objectClass: organizationalUnit\nou: pki\n\n"]
+    for cn, ca in (("root-ca", root), ("intermediate-ca", inter)):
+        write(os.path.join(out, "pki", cn + ".crl"), crls[cn])
+        entries.append(ldif_attr("dn", f"cn={cn},{PKI_BASE}")
+                       + "objectClass: applicationProcess\nobjectClass: pkiCA\n" + ldif_attr("cn", cn)
+                       + ldif_attr("cACertificate;binary", ca.der)
+                       + ldif_attr("certificateRevocationList;binary", crls[cn]) + "\n")
+    s.ldif[:0] = entries
+    utc = lambda t: t.strftime("%y%m%d%H%M%SZ")
+    lines = []
+    for serial, not_after, subject in inter.issued:
+        hexserial = f"{serial:X}"
+        hexserial = ("0" + hexserial) if len(hexserial) % 2 else hexserial
+        state, when = ("R", utc(CRL_VALIDITY[0])) if serial in revoked else ("V", "")
+        lines.append(f"{state}\t{utc(not_after)}\t{when}\t{hexserial}\tunknown\t{openssl_subject(subject)}\n")
+    write(os.path.join(out, "pki", "index.txt"), "".join(lines).encode())
+    # Renewals share a subject name; openssl's default (unique_subject = yes) would refuse the index.
+    write(os.path.join(out, "pki", "index.txt.attr"), b"unique_subject = no\n")
+    return {"ocspURL": ocsp_url, "ocspPort": ocsp_port,
+            "crls": {"root": "pki/root-ca.crl", "intermediate": "pki/intermediate-ca.crl"},
+            "index": "pki/index.txt", "revoked": [sha256(d) for d in s.revoked]}
+
+
+# ---------------------------------------------------------------- mailbox identity (issue 16)
+# People whose addresses take the internationalised forms: an EAI (RFC 6531) mailbox held only
+# in proxyAddresses (OpenLDAP's mail is IA5, RFC 4524) and named by an SmtpUTF8Mailbox otherName
+# (RFC 9598), and IDN people stored in one spelling and asked for in the other.
+
+ID_ON_SMTP_UTF8_MAILBOX = x509.ObjectIdentifier("1.3.6.1.5.5.7.8.9")
+
+
+def utf8_mailbox(address):
+    """SmtpUTF8Mailbox otherName: the value is a DER UTF8String."""
+    return x509.OtherName(ID_ON_SMTP_UTF8_MAILBOX, tlv(0x0C, address.encode()))
+
+
+def without_mail(s, dn, placeholder, address):
+    """Drop the mail line entry() wrote (the person has none) and file the certificates under address."""
+    s.ldif[-1] = s.ldif[-1].replace(ldif_attr("mail", placeholder), "")
+    for rec in s.certs:
+        if rec["dn"] == dn:
+            rec["address"] = address
+
+
+def build_identity(s, inter):
+    # EAI: no mail (IA5 cannot hold it); proxyAddresses SMTP:jörg@example.com; the certificate
+    # names the mailbox only as SmtpUTF8Mailbox, and a decoy subject emailAddress that must not count.
+    k = new_ec()
+    b = (x509.CertificateBuilder()
+         .subject_name(name((NameOID.ORGANIZATION_NAME, "Example Corp"), (NameOID.COMMON_NAME, "Jörg Eai"),
+                            (NameOID.EMAIL_ADDRESS, "decoy@example.com")))
+         .issuer_name(inter.cert.subject).public_key(k.public_key())
+         .serial_number(x509.random_serial_number()).not_valid_before(VALID[0]).not_valid_after(VALID[1])
+         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+         .add_extension(KU_EC_ENC, critical=True).add_extension(EKU_EMAIL, critical=False)
+         .add_extension(x509.SubjectAlternativeName([utf8_mailbox("jörg@example.com")]), critical=False)
+         .add_extension(x509.SubjectKeyIdentifier.from_public_key(k.public_key()), critical=False)
+         .add_extension(inter.aki, critical=False))
+    der = b.sign(inter.key, hashes.SHA256()).public_bytes(DER)
+    dn = s.entry("eai", "eai-placeholder@example.com", "Jörg Eai", [(der, k, [])],
+                 proxy=["SMTP:jörg@example.com"])
+    without_mail(s, dn, "eai-placeholder@example.com", "jörg@example.com")
+    s.person("jörg@example.com", "ok", der=der, dn=dn,
+             note="EAI: no mail; proxyAddresses SMTP:jörg@example.com; the certificate names it only as "
+                  "SmtpUTF8Mailbox (RFC 9598), beside a subject emailAddress decoy@ that must not count; "
+                  "the search's UTF-8 term on the IA5 mail must not fail the lookup")
+    s.person("JÖRG@example.com", "no-usable-certificate",
+             note="the directory's caseIgnoreMatch on proxyAddresses finds the entry, but a certificate "
+                  "names a mailbox octet for octet (ASCII letters aside): jörg@ is not JÖRG@")
+    s.person("decoy@example.com", "not-found", note="only in the EAI certificate's subject emailAddress")
+
+    # IDN, stored as the A-label in mail (IA5), certificate rfc822Name with the A-label; asked both ways.
+    k = new_ec()
+    der = issue(inter, k, "Anna Idn", san=["anna@xn--bcher-kva.example"], ku=KU_EC_ENC)
+    dn = s.entry("anna.idn", "anna@xn--bcher-kva.example", "Anna Idn", [(der, k, [])])
+    s.person("anna@bücher.example", "ok", der=der, dn=dn,
+             note="asked with the U-label; mail and rfc822Name hold the A-label xn--bcher-kva")
+    s.person("anna@xn--bcher-kva.example", "ok", der=der, dn=dn, note="asked with the A-label")
+    s.person("anna@bucher.example", "not-found", note="bucher is another domain than bücher")
+
+    # IDN, stored only as the U-label (proxyAddresses is a Directory String); asked with the A-label.
+    k = new_ec()
+    der = issue(inter, k, "Bernd Idn", san=["bernd@xn--bcher-kva.example"], ku=KU_EC_ENC)
+    dn = s.entry("bernd.idn", "bernd-placeholder@example.com", "Bernd Idn", [(der, k, [])],
+                 proxy=["SMTP:bernd@bücher.example"])
+    without_mail(s, dn, "bernd-placeholder@example.com", "bernd@bücher.example")
+    s.person("bernd@xn--bcher-kva.example", "ok", der=der, dn=dn,
+             note="asked with the A-label; the directory holds only SMTP:bernd@bücher.example")
+    s.person("bernd@BÜCHER.example", "ok", der=der, dn=dn, note="upper-case U-label")
+
+    # ß is not ss (non-transitional UTS #46): a person at strasse.example, asked at straße.example.
+    k = new_ec()
+    der = issue(inter, k, "Sam Strasse", san=["sam@strasse.example"], ku=KU_EC_ENC)
+    dn = s.entry("sam.strasse", "sam@strasse.example", "Sam Strasse", [(der, k, [])])
+    s.person("sam@strasse.example", "ok", der=der, dn=dn, note="ASCII domain strasse.example")
+    s.person("sam@straße.example", "not-found",
+             note="straße.example is xn--strae-oqa.example, never strasse.example (no transitional mapping)")
+
+
+# ---------------------------------------------------------------- several mail values (issue 16)
+# RFC 4524 mail is multi-valued; equality matches any value.
+
+
+def add_mail(s, first, *more):
+    """Add more mail values after the one entry() wrote."""
+    s.ldif[-1] = s.ldif[-1].replace(ldif_attr("mail", first), ldif_attr("mail", first)
+                                    + "".join(ldif_attr("mail", m) for m in more), 1)
+
+
+def build_several_mail(s, inter):
+    # One certificate per address; the second one is newer, and must still not answer for the first.
+    k1, k2 = new_ec(), new_ec()
+    first = issue(inter, k1, "Tina Twomail", san=["tina.first@example.com"], ku=KU_EC_ENC,
+                  validity=(VALID[0] - 10 * DAY, VALID[1]))
+    second = issue(inter, k2, "Tina Twomail", san=["tina.second@example.com"], ku=KU_EC_ENC)
+    dn = s.entry("twomail", "tina.first@example.com", "Tina Twomail", [(first, k1, []), (second, k2, [])])
+    add_mail(s, "tina.first@example.com", "tina.second@example.com")
+    s.person("tina.first@example.com", "ok", der=first, dn=dn,
+             note="mail tina.first@ and tina.second@, one certificate each; the newer one names second@ only: "
+                  "the certificate naming the asked address wins")
+    s.person("tina.second@example.com", "ok", der=second, dn=dn,
+             note="the second mail value; its own certificate answers")
+    # Only one certificate, naming the first mail value; asked by the second: accepted with a note.
+    k = new_ec()
+    der = issue(inter, k, "Olga Othermail", san=["olga@example.com"], ku=KU_EC_ENC)
+    dn = s.entry("othermail", "olga@example.com", "Olga Othermail", [(der, k, [])])
+    add_mail(s, "olga@example.com", "olga.o@example.com")
+    s.person("olga.o@example.com", "ok", der=der, dn=dn, warnings=["other-mail-value"],
+             note="second mail value; the only certificate names the first (olga@): accepted with "
+                  "other-mail-value, refused under --strict-local-part")
+
+
 # ---------------------------------------------------------------- bulk
 
 _BULK = {}
@@ -592,7 +792,7 @@ _BULK = {}
 def _bulk_init(inter_der, inter_key_pem, pool_pems, digits, prefix):
     inter = x509.load_der_x509_certificate(inter_der)
     key = serialization.load_pem_private_key(inter_key_pem, None)
-    _BULK.update(ca=CA(inter, key), pool=[serialization.load_pem_private_key(p, None)
+    _BULK.update(ca=CA(inter, key, cdp=crl_url("intermediate-ca")), pool=[serialization.load_pem_private_key(p, None)
                                           for p in pool_pems],
                  digits=digits, prefix=prefix)
 
@@ -646,6 +846,8 @@ def main():
                     help="also write N bulk people to OUTDIR/bulk.ldif")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2, metavar="J",
                     help="processes for --bulk (default: CPU count)")
+    ap.add_argument("--ocsp-port", type=int, default=13390, metavar="P",
+                    help="port of the OCSP responder on 127.0.0.1 named in the certificates (default 13390)")
     a = ap.parse_args()
     if a.bulk < 0:
         ap.error("--bulk must be >= 0")
@@ -655,11 +857,14 @@ def main():
         os.makedirs(os.path.join(out, d), exist_ok=True)
     os.chmod(os.path.join(out, "keys"), 0o700)
 
+    ocsp_url = f"http://127.0.0.1:{a.ocsp_port}/"
     root = make_ca(name((NameOID.COUNTRY_NAME, "US"), (NameOID.ORGANIZATION_NAME, "Example Corp"),
-                        (NameOID.COMMON_NAME, "Example Corp Test Root CA")), new_rsa())
+                        (NameOID.COMMON_NAME, "Example Corp Test Root CA")), new_rsa(),
+                   cdp=crl_url("root-ca"))
     inter = make_ca(name((NameOID.COUNTRY_NAME, "US"), (NameOID.ORGANIZATION_NAME, "Example Corp"),
                          (NameOID.COMMON_NAME, "Example Corp Test S/MIME Intermediate CA")),
-                    new_ec(), issuer=root, path_len=0)
+                    new_ec(), issuer=root, path_len=0, cdp=crl_url("intermediate-ca"))
+    inter.ocsp = ocsp_url
     untrusted = make_ca(name((NameOID.COUNTRY_NAME, "US"), (NameOID.ORGANIZATION_NAME, "Nobody Trusts Us"),
                              (NameOID.COMMON_NAME, "Untrusted Test Root CA")), new_ec())
     for fn, ca in (("root-ca", root), ("intermediate-ca", inter), ("untrusted-root-ca", untrusted)):
@@ -668,6 +873,9 @@ def main():
 
     s = Sample(out)
     build(s, inter, untrusted)
+    build_identity(s, inter)
+    build_several_mail(s, inter)
+    revocation = publish_revocation(s, out, root, inter, ocsp_url, a.ocsp_port)
     with open(os.path.join(out, "people.ldif.tmp"), "w") as f:
         f.write(f"# certdir sample people generated by gen-sample.py at {NOW.isoformat()}; "
                 f"children of {BASE}\n\n")
@@ -684,6 +892,7 @@ def main():
         "people": s.people,
         "groups": s.groups,
         "certificates": s.certs,
+        "revocation": revocation,
     }
     t1 = time.time()
     if a.bulk:

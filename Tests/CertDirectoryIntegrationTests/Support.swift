@@ -32,6 +32,10 @@ enum Fixture {
         let settings = DirectorySettings(
             servers: uris.map { configuration($0, directory, startTLS: startTLS) }, base: base ?? directory.base,
             globalCatalog: globalCatalog)
-        return (Resolver(directory: settings, validator: validator, intermediates: intermediates), sample)
+        // The sample PKI publishes CRLs and runs an OCSP responder: revoked@example.com is refused.
+        return (
+            Resolver(directory: settings, validator: validator, intermediates: intermediates, revocation: .prefer),
+            sample
+        )
     }
 }

@@ -110,9 +110,9 @@ struct ResolveCommandTests {
         #expect(outcome.stderr.contains("[CHOSEN]"))
         #expect(outcome.stderr.contains("key-usage: RSA key without keyEncipherment"))
         #expect(outcome.stderr.contains("weak-key: RSA-1024"))
-        // The sample directory publishes no CRLs: unknown, accepted with a warning under the default prefer.
-        #expect(outcome.stderr.contains("revocation: unknown, accepted under --revocation prefer"))
-        #expect(outcome.stderr.contains("! revocation-unknown: unable to get certificate CRL"))
+        // The sample PKI publishes its CRLs in the directory (host-less ldap:/// distribution points).
+        #expect(outcome.stderr.contains("revocation: good"))
+        #expect(!outcome.stderr.contains("revocation-unknown"))
     }
 
     @Test(

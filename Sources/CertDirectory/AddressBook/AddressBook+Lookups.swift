@@ -23,6 +23,8 @@ struct StoredLookup: Codable, Sendable {
         var malformed: Bool
         /// The revocation outcome when it was stored; a revoked certificate's `revoked` reason is kept too.
         var revocation: RevocationStatus
+        /// The source that decided it (`ocsp <url>`, `crl <url>`); absent in rows written before it was kept.
+        var revocationSource: String? = nil
         /// The earliest nextUpdate of the CRLs that revocation outcome was decided with; the
         /// answer is not reused past it (absent in answers stored before it was recorded).
         var revocationDataValidUntil: Date? = nil
@@ -83,6 +85,7 @@ extension AddressBook {
                             reasons: candidate.reasons.filter { !Self.timeDependent.contains($0.code) },
                             warnings: candidate.warnings, primary: candidate.primaryAddress?.description,
                             malformed: candidate.certificate == nil, revocation: candidate.revocation,
+                            revocationSource: candidate.revocationSource,
                             revocationDataValidUntil: candidate.revocationDataValidUntil)
                     })
             }, warnings: resolution.warningsBeforeChoice)

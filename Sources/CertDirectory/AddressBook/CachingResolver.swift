@@ -127,7 +127,7 @@ struct BookStage: Sendable {
     func missing(_ address: String) -> CandidateSet {
         CandidateSet(
             settled: MailAddress(address) == nil
-                ? Resolution(address: address, status: .error, error: MalformedAddressError(address: address))
+                ? MalformedAddressError.settled(address)
                 : Resolution(
                     address: address, status: .error, warnings: [Finding(.notInAddressBook)],
                     error: NotInAddressBookError(address: address)))
@@ -176,6 +176,7 @@ struct BookStage: Sendable {
                             certificate: certificate, sha256: stored.sha256, source: source,
                             reasons: stored.reasons + CertificateValidator.validityReasons(certificate, at: time),
                             warnings: stored.warnings, primaryAddress: primary, revocation: stored.revocation)
+                        candidate.revocationSource = stored.revocationSource
                         candidate.revocationDataValidUntil = stored.revocationDataValidUntil
                         // The stored verdict holds the network checks' outcome when they ran (the
                         // candidate was tried for the choice); a candidate never tried gets them now.
@@ -235,6 +236,7 @@ struct BookStage: Sendable {
             "strict-local=\(policy.strictLocalPart)", "strict-signer=\(policy.strictSignerStrength)",
             // A verdict made under another revocation mode may not stand under this one.
             "revocation=\(resolver.revocation.rawValue)",
+            "revocation-sources=\(policy.revocationSources.orderText)",
         ]
         hash.update(data: Array(terms.joined(separator: ";").utf8))
         return hash.finalize().map { String(format: "%02x", $0) }.joined()

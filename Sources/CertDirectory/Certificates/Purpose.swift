@@ -27,6 +27,9 @@ public struct ValidationPolicy: Sendable, Hashable {
     /// ``ReasonCode/caCertificate``; RFC 5280 §6 lets a CA certificate end a
     /// path. The default is false: a CA certificate is refused for every purpose.
     public var acceptCASigners: Bool
+    /// Which revocation sources are asked, in which order, and how OCSP is
+    /// spoken (``RevocationSources``). The default: OCSP, then CRLs.
+    public var revocationSources = RevocationSources()
 
     public init(
         minimumRSABits: Int = 2048, allowedCurves: Set<String> = ["prime256v1", "secp384r1", "secp521r1"],

@@ -95,6 +95,8 @@ public enum ResolutionJSON {
         let warnings: [Finding]
         let source: SourceRecord
         let revocation: String
+        /// Omitted when not checked (the key is absent, not null).
+        let revocationSource: String?
 
         init(_ candidate: Candidate) {
             sha256 = candidate.sha256
@@ -103,6 +105,7 @@ public enum ResolutionJSON {
             warnings = candidate.warnings
             source = SourceRecord(candidate.source)
             revocation = candidate.revocation.rawValue
+            revocationSource = candidate.revocation == .notChecked ? nil : candidate.revocationSource
         }
     }
 }

@@ -34,6 +34,7 @@ public enum VerificationJSON {
         let from: String?
         let signer: Signer?
         let revocation: String
+        let revocationSource: String?
         let certificates: [String]
         let preferredEncryptionCertificate: String?
         let smimeCapabilities: String?
@@ -51,6 +52,7 @@ public enum VerificationJSON {
                 Signer(subject: $0.subject, issuer: $0.issuer, serial: $0.serial, sha256: $0.sha256)
             }
             revocation = (verification.signer?.result.revocation ?? .notChecked).rawValue
+            revocationSource = verification.signer?.result.revocationSource
             certificates = message?.certificates.map(\.sha256) ?? []
             preferredEncryptionCertificate = message?.preferredEncryptionCertificate?.sha256
             smimeCapabilities = message?.smimeCapabilities.map { Data($0).base64EncodedString() }
@@ -68,6 +70,7 @@ public enum VerificationJSON {
             try container.encode(from, forKey: .from)
             try container.encode(signer, forKey: .signer)
             try container.encode(revocation, forKey: .revocation)
+            try container.encode(revocationSource, forKey: .revocationSource)
             try container.encode(certificates, forKey: .certificates)
             try container.encode(preferredEncryptionCertificate, forKey: .preferredEncryptionCertificate)
             try container.encode(smimeCapabilities, forKey: .smimeCapabilities)
@@ -76,7 +79,7 @@ public enum VerificationJSON {
         }
 
         enum CodingKeys: String, CodingKey {
-            case file, valid, reasons, warnings, from, signer, revocation, certificates
+            case file, valid, reasons, warnings, from, signer, revocation, revocationSource, certificates
             case preferredEncryptionCertificate, smimeCapabilities, failedSources, retry
         }
     }

@@ -35,6 +35,9 @@ public struct Candidate: Sendable {
     /// The revocation check's outcome for this candidate's path (RFC 5280 §6.3);
     /// ``RevocationStatus/notChecked`` unless it was the candidate about to be chosen.
     public var revocation: RevocationStatus = .notChecked
+    /// The source that decided ``revocation`` for the certificate itself
+    /// (`ocsp <url>`, `crl <url>`, `crl directory entry <dn>`); `nil` when not checked or not known.
+    public var revocationSource: String? = nil
     /// The earliest nextUpdate of the CRLs ``revocation`` was decided with
     /// (``ValidationResult/revocationDataValidUntil``); the book keeps the answer no longer.
     var revocationDataValidUntil: Date?
@@ -43,4 +46,7 @@ public struct Candidate: Sendable {
     var networkChecked = false
 
     public var isFit: Bool { certificate != nil && reasons.isEmpty }
+
+    /// True when the certificate names only another `mail` value of the entry, not the asked address.
+    var namesOtherMailValue: Bool { warnings.contains { $0.code == .otherMailValue } }
 }

@@ -175,12 +175,14 @@ struct NetworkVerdict: Sendable {
     var reasons: [Finding]
     var warnings: [Finding]
     var revocation: RevocationStatus
+    var revocationSource: String?
     var revocationDataValidUntil: Date?
 
     init(_ result: ValidationResult) {
         reasons = result.reasons.filter { Self.codes.contains($0.code) }
         warnings = result.warnings.filter { Self.codes.contains($0.code) }
         revocation = result.revocation
+        revocationSource = result.revocationSource
         revocationDataValidUntil = result.revocationDataValidUntil
     }
 
@@ -188,6 +190,7 @@ struct NetworkVerdict: Sendable {
         reasons = candidate.reasons.filter { Self.codes.contains($0.code) }
         warnings = candidate.warnings.filter { Self.codes.contains($0.code) }
         revocation = candidate.revocation
+        revocationSource = candidate.revocationSource
         revocationDataValidUntil = candidate.revocationDataValidUntil
     }
 
@@ -196,6 +199,7 @@ struct NetworkVerdict: Sendable {
         candidate.reasons = candidate.reasons.filter { !Self.codes.contains($0.code) } + reasons
         candidate.warnings = candidate.warnings.filter { !Self.codes.contains($0.code) } + warnings
         candidate.revocation = revocation
+        candidate.revocationSource = revocationSource
         candidate.revocationDataValidUntil = revocationDataValidUntil
         candidate.networkChecked = true
     }

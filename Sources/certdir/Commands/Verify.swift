@@ -110,7 +110,9 @@ struct Verify: AsyncParsableCommand {
             }
         }
         if let signer = verdict.signer {
-            lines.append("  revocation: \(signer.result.revocation.rawValue)")
+            lines.append(
+                "  revocation: \(signer.result.revocation.rawValue)"
+                    + (signer.result.revocationSource.map { ", from \($0)" } ?? ""))
             lines.append(
                 "  fetched: \(signer.fetchedCertificates) CA certificate(s), \(signer.fetchedCRLs) CRL(s) considered")
             if let length = signer.result.pathLength { lines.append("  path length: \(length)") }

@@ -36,6 +36,9 @@ struct ConfigFile {
         var intermediates: [String] = []
         var strictLocalPart: Bool?
         var minRSABits: Int?
+        var revocationSources: String?
+        var ocspResponder: String?
+        var ocspNonce: String?
     }
 
     var defaults = Settings()
@@ -122,6 +125,24 @@ struct ConfigFile {
                 throw CLIError(.config, "\(path): min-rsa-bits must be a whole number from 512 to 16384")
             }
             settings.minRSABits = bits
+        case "revocation-sources":
+            let text = try string(value, key, path)
+            guard RevocationSources.parseOrder(text) != nil else {
+                throw CLIError(.config, "\(path): revocation-sources must be ocsp,crl, crl,ocsp, crl or ocsp")
+            }
+            settings.revocationSources = text
+        case "ocsp-responder":
+            let text = try string(value, key, path)
+            guard OCSPResponderURL.isValid(text) else {
+                throw CLIError(.config, "\(path): ocsp-responder must be an http:// or https:// URL")
+            }
+            settings.ocspResponder = text
+        case "ocsp-nonce":
+            let text = try string(value, key, path)
+            guard OCSPNoncePolicy(rawValue: text) != nil else {
+                throw CLIError(.config, "\(path): ocsp-nonce must be send, require or off")
+            }
+            settings.ocspNonce = text
         case "password":
             throw CLIError(
                 .config, "\(path): passwords do not belong in the config file; use password-file or password-env")

@@ -71,9 +71,14 @@ struct EffectiveSettings {
         let intermediates = try list(checking.intermediates, \.intermediates).flatMap {
             try loadCertificates($0, option: "--intermediates")
         }
-        let policy = ValidationPolicy(
+        var policy = ValidationPolicy(
             minimumRSABits: pick(checking.minRSABits, \.minRSABits) ?? 2048,
             strictLocalPart: layers.switchValue(checking.strictLocalPart, \.strictLocalPart).value)
+        policy.revocationSources = RevocationSources(
+            order: pick(checking.revocationSources, \.revocationSources).flatMap(RevocationSources.parseOrder)
+                ?? [.ocsp, .crl],
+            ocspResponder: pick(checking.ocspResponder, \.ocspResponder),
+            ocspNonce: pick(checking.ocspNonce, \.ocspNonce).flatMap(OCSPNoncePolicy.init(rawValue:)) ?? .send)
         var settings = EffectiveSettings(
             directory: directory, validator: CertificateValidator(trustAnchors: anchors.map(\.der), policy: policy),
             intermediates: intermediates, time: checking.at.flatMap(RFC3339.parse) ?? Date())

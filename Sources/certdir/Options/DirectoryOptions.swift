@@ -86,12 +86,40 @@ struct CheckingOptions: ParsableArguments {
     @Option(name: .customLong("min-rsa-bits"), help: "Smallest RSA key accepted (default 2048).")
     var minRSABits: Int?
 
+    @Option(
+        name: .customLong("revocation-sources"),
+        help: ArgumentHelp(
+            "Revocation sources for the certificate itself, in order: ocsp,crl (the default), crl,ocsp, crl or ocsp.",
+            discussion:
+                "OCSP tells the CA's responder which certificate you are checking, and so to whom you write; crl keeps that private. CA certificates on the path are always checked against CRLs."
+        ))
+    var revocationSources: String?
+
+    @Option(
+        name: .customLong("ocsp-responder"),
+        help: "Ask this OCSP responder (http:// URL) instead of those the certificates name.")
+    var ocspResponder: String?
+
+    @Option(
+        name: .customLong("ocsp-nonce"),
+        help: "OCSP nonce: send (the default; a response without it is accepted), require, or off.")
+    var ocspNonce: String?
+
     func validate() throws {
         if let at, RFC3339.parse(at) == nil {
             throw ValidationError("--at needs an RFC 3339 time such as 2026-01-31T12:00:00Z")
         }
         if let minRSABits, !(512...16384).contains(minRSABits) {
             throw ValidationError("--min-rsa-bits must be between 512 and 16384")
+        }
+        if let revocationSources, RevocationSources.parseOrder(revocationSources) == nil {
+            throw ValidationError("--revocation-sources must be ocsp,crl, crl,ocsp, crl or ocsp")
+        }
+        if let ocspResponder, !OCSPResponderURL.isValid(ocspResponder) {
+            throw ValidationError("--ocsp-responder must be an http:// or https:// URL")
+        }
+        if let ocspNonce, OCSPNoncePolicy(rawValue: ocspNonce) == nil {
+            throw ValidationError("--ocsp-nonce must be send, require or off")
         }
     }
 }

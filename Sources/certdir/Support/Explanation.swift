@@ -30,6 +30,9 @@ enum Explanation {
             }
             for reason in candidate.reasons { lines.append("      ✗ \(reason.code.rawValue): \(reason.message)") }
             for warning in candidate.warnings { lines.append("      ! \(warning.code.rawValue): \(warning.message)") }
+            if candidate.revocation == .revoked, let source = candidate.revocationSource {
+                lines.append("      revocation: revoked, from \(source)")
+            }
         }
         // Candidates already show their own warnings and malformed values.
         let shown = Set(resolution.candidates.flatMap(\.warnings))
@@ -42,6 +45,11 @@ enum Explanation {
                 lines.append("  revocation: not checked")
             } else if chosen.warnings.contains(where: { $0.code == .revocationUnknown }) {
                 lines.append("  revocation: unknown, accepted under --revocation prefer")
+            } else if let source = chosen.revocationSource, source.hasPrefix("ocsp ") {
+                lines.append("  revocation: good, from \(source) (CA certificates above it: current CRLs)")
+            } else if let source = chosen.revocationSource {
+                lines.append(
+                    "  revocation: good, from \(source) (every certificate on the path checked against a current CRL)")
             } else {
                 lines.append("  revocation: good (every certificate on the path checked against a current CRL)")
             }

@@ -29,8 +29,15 @@ extension TrustStore {
     /// set restricted to that path plus the certificates that are not path
     /// candidates (CRL signers), because `X509_verify_cert(3)` takes the first
     /// name match and does not backtrack.
-    func verify(leaf: X509Ref, intermediates: [X509Ref], crls: [CRLRef], at time: Date) -> RevocationVerdict {
-        let first = verifyOnce(leaf: leaf, untrusted: intermediates, crls: crls, at: time)
+    ///
+    /// With `leafDecided`, the leaf's own status was decided by another source
+    /// (OCSP): a missing or unusable CRL for the leaf is ignored, while a CRL
+    /// that lists it still makes it revoked, and the CA certificates above are
+    /// checked as before.
+    func verify(
+        leaf: X509Ref, intermediates: [X509Ref], crls: [CRLRef], at time: Date, leafDecided: Bool = false
+    ) -> RevocationVerdict {
+        let first = verifyOnce(leaf: leaf, untrusted: intermediates, crls: crls, at: time, leafDecided: leafDecided)
         if case .good = first { return first }
         var best = first
         for path in CandidatePaths.enumerate(from: leaf, through: intermediates, limit: 32) {
@@ -45,7 +52,8 @@ extension TrustStore {
             for untrusted in [
                 path + others, path, path + intermediates.filter { !pathSet.contains(ObjectIdentifier($0)) },
             ] {
-                let verdict = verifyOnce(leaf: leaf, untrusted: untrusted, crls: crls, at: time)
+                let verdict = verifyOnce(
+                    leaf: leaf, untrusted: untrusted, crls: crls, at: time, leafDecided: leafDecided)
                 if case .good = verdict { return verdict }
                 if rank(verdict) > rank(best) { best = verdict }
             }
@@ -63,9 +71,9 @@ extension TrustStore {
         }
     }
 
-    private func verifyOnce(leaf: X509Ref, untrusted intermediates: [X509Ref], crls: [CRLRef], at time: Date)
-        -> RevocationVerdict
-    {
+    private func verifyOnce(
+        leaf: X509Ref, untrusted intermediates: [X509Ref], crls: [CRLRef], at time: Date, leafDecided: Bool
+    ) -> RevocationVerdict {
         do {
             return try withVerifyContext(leaf: leaf, untrusted: intermediates, crls: crls, at: time) {
                 context, parameters in
@@ -80,6 +88,10 @@ extension TrustStore {
                     X509_VERIFY_PARAM_add0_policy(parameters, anyPolicy)
                 }
                 X509_STORE_CTX_set_verify_cb(context, ignoreLeafValidityForRevocation)
+                // Read by the callback: any non-nil value marks the leaf's status as decided.
+                if leafDecided {
+                    X509_STORE_CTX_set_ex_data(context, leafDecidedIndex, UnsafeMutableRawPointer(context))
+                }
                 if X509_verify_cert(context) == 1 {
                     return .good(length: Int(copenssl_sk_X509_num(X509_STORE_CTX_get0_chain(context))))
                 }
@@ -94,7 +106,7 @@ extension TrustStore {
     }
 
     /// `X509_V_ERR_*` codes that leave the status undecided rather than the path broken.
-    private static let unknownStatusErrors: Set<Int32> = [
+    fileprivate static let unknownStatusErrors: Set<Int32> = [
         X509_V_ERR_UNABLE_TO_GET_CRL, X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER, X509_V_ERR_CRL_HAS_EXPIRED,
         X509_V_ERR_CRL_NOT_YET_VALID, X509_V_ERR_CRL_SIGNATURE_FAILURE, X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE,
         X509_V_ERR_ERROR_IN_CRL_LAST_UPDATE_FIELD, X509_V_ERR_ERROR_IN_CRL_NEXT_UPDATE_FIELD,
@@ -115,6 +127,11 @@ extension TrustStore {
 private func ignoreLeafValidityForRevocation(_ ok: Int32, _ context: OpaquePointer?) -> Int32 {
     if ok == 1 { return 1 }
     let error = X509_STORE_CTX_get_error(context)
+    if X509_STORE_CTX_get_error_depth(context) == 0, TrustStore.unknownStatusErrors.contains(error),
+        X509_STORE_CTX_get_ex_data(context, leafDecidedIndex) != nil
+    {
+        return 1
+    }
     if X509_STORE_CTX_get0_parent_ctx(context) != nil, X509_STORE_CTX_get_error_depth(context) == 0,
         error == X509_V_ERR_CRL_PATH_VALIDATION_ERROR,
         let current = X509_STORE_CTX_get_current_cert(context),
@@ -130,6 +147,9 @@ private func ignoreLeafValidityForRevocation(_ ok: Int32, _ context: OpaquePoint
     }
     return 0
 }
+
+/// The `X509_STORE_CTX` ex_data slot that marks a leaf whose status OCSP decided.
+private let leafDecidedIndex = CRYPTO_get_ex_new_index(CRYPTO_EX_INDEX_X509_STORE_CTX, 0, nil, nil, nil, nil)
 
 /// RFC 4158 path enumeration over a pool of candidate CA certificates.
 enum CandidatePaths {

@@ -71,7 +71,12 @@ extension X509Ref {
     }
 
     /// The caIssuers URIs of authorityInfoAccess (RFC 5280 §4.2.2.1).
-    var caIssuersURLs: [String] {
+    var caIssuersURLs: [String] { accessURLs(NID_ad_ca_issuers) }
+
+    /// The OCSP responder URIs of authorityInfoAccess (id-ad-ocsp, RFC 6960 §3.1, RFC 5280 §4.2.2.1).
+    var ocspResponderURLs: [String] { accessURLs(NID_ad_OCSP) }
+
+    private func accessURLs(_ method: Int32) -> [String] {
         guard let raw = X509_get_ext_d2i(pointer, NID_info_access, nil, nil) else {
             OpenSSLErrorQueue.clear()
             return []
@@ -81,7 +86,7 @@ extension X509Ref {
         var points = PublicationPoints()
         for index in 0..<OPENSSL_sk_num(stack) {
             guard let description = OPENSSL_sk_value(stack, index)?.assumingMemoryBound(to: ACCESS_DESCRIPTION.self),
-                OBJ_obj2nid(description.pointee.method) == NID_ad_ca_issuers,
+                OBJ_obj2nid(description.pointee.method) == method,
                 let location = description.pointee.location
             else { continue }
             Self.collect(name: location, into: &points)

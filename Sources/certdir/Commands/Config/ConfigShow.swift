@@ -129,6 +129,11 @@ enum SettingReport {
         add("intermediates", layers.list(checking.intermediates, \.intermediates))
         add("strict-local-part", layers.switchValue(checking.strictLocalPart, \.strictLocalPart))
         add("min-rsa-bits", layers.value(checking.minRSABits, \.minRSABits) ?? (2048, .defaultValue))
+        add(
+            "revocation-sources",
+            layers.value(checking.revocationSources, \.revocationSources) ?? ("ocsp,crl", .defaultValue))
+        add("ocsp-responder", layers.value(checking.ocspResponder, \.ocspResponder))
+        add("ocsp-nonce", layers.value(checking.ocspNonce, \.ocspNonce) ?? ("send", .defaultValue))
         let book = environment["CERTDIR_ADDRESS_BOOK"].flatMap { $0.isEmpty ? nil : $0 }
         rows.append(
             SettingRow(
