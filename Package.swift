@@ -119,6 +119,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CertDirectoryServerTests",
+            dependencies: [
+                "CertDirectoryServer", "CertDirectory", "CertDirectoryTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "certdirTests",
             dependencies: ["CertDirectoryTestSupport"],
             exclude: ["Fixtures"],

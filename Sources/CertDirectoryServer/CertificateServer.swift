@@ -40,9 +40,10 @@ public struct CertificateServer: Sendable {
     /// Serves until SIGTERM or SIGINT, then stops accepting, lets the requests
     /// in flight finish (graceful shutdown, swift-service-lifecycle) and closes
     /// the directory connections.
-    /// - Parameter onListening: Called with the bound address once the server accepts connections.
+    /// - Parameter onListening: Called with the bound address (URL) and port once the server accepts
+    ///   connections; the port is the one the system chose when the configuration asks for port 0.
     /// - Throws: ``ServeError`` for unusable TLS files; NIO's error when the address cannot be bound.
-    public func run(onListening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
+    public func run(onListening: @escaping @Sendable (_ url: String, _ port: Int) -> Void = { _, _ in }) async throws {
         let pool = DirectoryPool(resolver: resolver, size: poolSize, retryInterval: configuration.retryInterval)
         let caching = CachingResolver(resolver: resolver, book: book, policy: policy, pool: pool)
         let index = CertificateIndex()
@@ -84,7 +85,7 @@ public struct CertificateServer: Sendable {
             services: services,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
-                onListening("\(scheme)://\(configuration.host):\(port)")
+                onListening("\(scheme)://\(configuration.host):\(port)", port)
             },
             logger: logger)
         do {

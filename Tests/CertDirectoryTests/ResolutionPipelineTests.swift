@@ -195,6 +195,82 @@ struct ResolutionPipelineTests {
         }
     }
 
+    @Test("a stored positive answer is not reused past the nextUpdate of the CRLs its revocation was checked with")
+    func bookCappedAtCRLNextUpdate() async throws {
+        let der = try pki.leaf(san: ["erin@example.com"])
+        let certificate = try ParsedCertificate(der: der)
+        // The directory's answer as Choice leaves it after a CRL check: good, CRLs valid for 30 s more.
+        var checked = Candidate(
+            certificate: certificate, sha256: certificate.sha256,
+            source: ValueSource(uri: "ldap://memory", dn: "uid=erin", attribute: "userCertificate;binary", index: 0),
+            reasons: [], warnings: [])
+        checked.revocation = .good
+        checked.revocationDataValidUntil = t0 + 30
+        checked.networkChecked = true
+        let set = CandidateSet(
+            address: "erin@example.com",
+            entries: [EntryCandidates(dn: "uid=erin", addresses: ["erin@example.com"], candidates: [checked])])
+        let resolution = try await Choice(checker: nil, revocation: .prefer, intermediates: [], memo: VerdictMemo())
+            .make(set, at: t0).resolution
+        #expect(resolution.status == .ok)
+        #expect(resolution.chosen?.revocationDataValidUntil == t0 + 30)
+
+        let stage = BookStage(
+            resolver: resolver(.prefer), book: try AddressBook(path: folder.appendingPathComponent("cap.sqlite").path),
+            policy: CachePolicy(positiveTTL: 100, negativeTTL: 10))
+        try stage.record([resolution], uri: "ldap://memory", at: t0)
+        let stored = try #require(try stage.cachedAnswers(["erin@example.com"]).first ?? nil)
+        #expect(stored.revocationDataValidUntil == t0 + 30)
+        // Within the TTL (100 s) and before the CRLs' nextUpdate: replayed, with the cap kept.
+        let replayed = stage.fresh(stored, address: "erin@example.com", at: t0 + 29, now: t0 + 29)
+        #expect(replayed?.entries.first?.candidates.first?.revocationDataValidUntil == t0 + 30)
+        // Still within the TTL, but past the nextUpdate: not fresh, so the directory is asked.
+        #expect(stage.fresh(stored, address: "erin@example.com", at: t0 + 30, now: t0 + 30) == nil)
+        #expect(stage.fresh(stored, address: "erin@example.com", at: t0 + 60, now: t0 + 60) == nil)
+        // Without a cap, only the TTL counts (an answer checked without CRLs).
+        var uncapped = resolution
+        uncapped.candidates = uncapped.candidates.map {
+            var candidate = $0
+            candidate.revocationDataValidUntil = nil
+            return candidate
+        }
+        try stage.record([uncapped], uri: "ldap://memory", at: t0)
+        let plain = try #require(try stage.cachedAnswers(["erin@example.com"]).first ?? nil)
+        #expect(stage.fresh(plain, address: "erin@example.com", at: t0 + 60, now: t0 + 60) != nil)
+        #expect(stage.fresh(plain, address: "erin@example.com", at: t0 + 100, now: t0 + 100) == nil)
+    }
+
+    @Test("held certificates are read only when no entry gives a certificate")
+    func heldReadLazily() async throws {
+        let directory = try ParsedCertificate(der: try pki.leaf(san: ["fay@example.com"]))
+        let imported = try ParsedCertificate(der: try pki.leaf(san: ["fay@example.com"]))
+        let reads = Locked(0)
+        var choice = Choice(checker: nil, revocation: .off, intermediates: [], memo: VerdictMemo())
+        choice.heldCertificates = { _, _ in
+            reads.withLockedValue { $0 += 1 }
+            return [
+                Candidate(
+                    certificate: imported, sha256: imported.sha256,
+                    source: ValueSource(uri: "addressbook:", dn: "import", attribute: "import", index: 0),
+                    reasons: [], warnings: [])
+            ]
+        }
+        let fit = Candidate(
+            certificate: directory, sha256: directory.sha256,
+            source: ValueSource(uri: "ldap://memory", dn: "uid=fay", attribute: "userCertificate;binary", index: 0),
+            reasons: [], warnings: [])
+        let answered = CandidateSet(
+            address: "fay@example.com",
+            entries: [EntryCandidates(dn: "uid=fay", addresses: ["fay@example.com"], candidates: [fit])])
+        let fromDirectory = try await choice.make(answered, at: t0).resolution
+        #expect(fromDirectory.chosen?.sha256 == directory.sha256)
+        #expect(reads.withLockedValue { $0 } == 0)
+        let notFound = try await choice.make(CandidateSet(address: "fay@example.com"), at: t0).resolution
+        #expect(notFound.status == .ok)
+        #expect(notFound.chosen?.sha256 == imported.sha256)
+        #expect(reads.withLockedValue { $0 } == 1)
+    }
+
     @Test("known verdicts win: a held copy of a certificate revoked in the directory's answer is revoked")
     func knownVerdictsWin() async throws {
         let der = try pki.leaf(san: ["dave@example.com"])
@@ -215,7 +291,7 @@ struct ResolutionPipelineTests {
                 warnings: [])
         ]
         for mode in [RevocationMode.prefer, .require] {
-            let outcome = await Choice(checker: nil, revocation: mode, intermediates: [], memo: VerdictMemo())
+            let outcome = try await Choice(checker: nil, revocation: mode, intermediates: [], memo: VerdictMemo())
                 .make(set, at: t0)
             #expect(outcome.resolution.status == .noUsableCertificate, "\(mode)")
             #expect(outcome.resolution.chosen == nil)
@@ -226,7 +302,8 @@ struct ResolutionPipelineTests {
         await memo.store(NetworkVerdict(revoked), for: certificate.sha256)
         var other = CandidateSet(address: "dave.alias@example.com")
         other.held = set.held
-        let outcome = await Choice(checker: nil, revocation: .prefer, intermediates: [], memo: memo).make(other, at: t0)
+        let outcome = try await Choice(checker: nil, revocation: .prefer, intermediates: [], memo: memo).make(
+            other, at: t0)
         #expect(outcome.resolution.status == .notFound)
         #expect(outcome.resolution.candidates.first?.reasons.contains { $0.code == .revoked } == true)
     }

@@ -21,12 +21,12 @@ struct SeveralMailValuesTests {
             ])
     }
 
-    func resolve(_ address: String, _ entry: LDAPEntry, strict: Bool = false) async -> Resolution {
+    func resolve(_ address: String, _ entry: LDAPEntry, strict: Bool = false) async throws -> Resolution {
         let validator = CertificateValidator(
             trustAnchors: [pki.rootDER], policy: ValidationPolicy(strictLocalPart: strict))
         let set = RecipientEvaluator(validator: validator, intermediates: [], time: TestPKI.referenceTime)
             .evaluate(address: address, entries: [entry], referrals: [], uri: "ldap://test")
-        return await Choice(checker: nil, revocation: .off, intermediates: [], memo: VerdictMemo())
+        return try await Choice(checker: nil, revocation: .off, intermediates: [], memo: VerdictMemo())
             .make(set, at: TestPKI.referenceTime).resolution
     }
 
@@ -35,10 +35,10 @@ struct SeveralMailValuesTests {
         let first = try pki.leaf(san: ["first@example.com"], notBefore: TestPKI.referenceTime - 86_400 * 10)
         let second = try pki.leaf(san: ["second@example.com"], notBefore: TestPKI.referenceTime - 86_400)
         let two = entry(mail: ["first@example.com", "second@example.com"], certificates: [first, second])
-        let asFirst = await resolve("first@example.com", two)
+        let asFirst = try await resolve("first@example.com", two)
         #expect(asFirst.status == .ok)
         #expect(asFirst.chosen?.certificate?.der == first)
-        let asSecond = await resolve("Second@example.com", two)
+        let asSecond = try await resolve("Second@example.com", two)
         #expect(asSecond.chosen?.certificate?.der == second)
     }
 
@@ -46,14 +46,14 @@ struct SeveralMailValuesTests {
     func otherValueOnly() async throws {
         let first = try pki.leaf(san: ["first@example.com"])
         let two = entry(mail: ["first@example.com", "second@example.com"], certificates: [first])
-        let loose = await resolve("second@example.com", two)
+        let loose = try await resolve("second@example.com", two)
         #expect(loose.status == .ok)
         #expect(loose.chosen?.warnings.map(\.code) == [.otherMailValue])
-        let strict = await resolve("second@example.com", two, strict: true)
+        let strict = try await resolve("second@example.com", two, strict: true)
         #expect(strict.status == .noUsableCertificate)
         #expect(strict.candidates.first?.reasons.map(\.code) == [.otherMailValue])
         // One mail value only: the old rule, a mismatch.
-        let one = await resolve("second@example.com", entry(mail: ["second@example.com"], certificates: [first]))
+        let one = try await resolve("second@example.com", entry(mail: ["second@example.com"], certificates: [first]))
         #expect(one.candidates.first?.reasons.map(\.code) == [.addressMismatch])
     }
 }

@@ -76,6 +76,33 @@ final class RevocationCommandTests {
         #expect(revocation(record) == ["good"])
     }
 
+    @Test("the book keeps a positive answer no longer than the nextUpdate of the CRLs it was checked against")
+    func bookAnswerCappedAtNextUpdate() throws {
+        let book = folder.appendingPathComponent("capped.sqlite").path
+        let (status, record, stderr) = try resolve("good@example.com", "require", book: ["--address-book", book])
+        #expect(status == 0, "\(stderr)")
+        #expect(record["status"] as? String == "ok")
+        // The stored answer's cap (a JSON date: seconds since 2001) against the CRLs' nextUpdate
+        // (the fixture gives every CRL the same one), both as Unix seconds.
+        let script = """
+            import datetime, json, sqlite3, sys
+            from cryptography import x509
+            detail = json.loads(sqlite3.connect(sys.argv[1]).execute(
+                "SELECT detail FROM lookup WHERE address = 'good@example.com'").fetchone()[0])
+            caps = [c["revocationDataValidUntil"] + 978307200 for e in detail["entries"] for c in e["candidates"]
+                    if "revocationDataValidUntil" in c]
+            crl = x509.load_der_x509_crl(open(sys.argv[2], "rb").read())
+            print(int(min(caps)) if caps else "none", int(crl.next_update.replace(tzinfo=datetime.timezone.utc).timestamp()))
+            """
+        let outcome = try runTool(
+            "python3", ["-c", script, book, folder.appendingPathComponent("ca2.crl").path])
+        let fields = String(decoding: outcome.stdout, as: UTF8.self).split(separator: " ").map {
+            $0.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(fields.count == 2 && fields[0] == fields[1], "stored cap, CRL nextUpdate: \(fields)")
+    }
+
     @Test("a revoked recipient never resolves, under every mode that checks, and says revoked")
     func revokedNeverResolves() throws {
         for mode in ["prefer", "require"] {

@@ -56,17 +56,9 @@ final class RevocationRoadsTests {
         (record["certificate"] as? [String: Any])?["sha256"] as? String
     }
 
-    /// A free loopback port: bound with port 0, then released for the server to take.
-    func freePort() throws -> Int {
-        let probe = try runTool(
-            "python3", ["-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"])
-        return try #require(
-            Int(String(decoding: probe.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
-    }
-
     @Test("serve never serves a certificate revoked by a CRL in the directory: 404, JSON revoked; as resolve")
     func serveApplies() throws {
-        let server = try ServeProcess(port: try freePort(), arguments: checks)
+        let server = try ServeProcess(arguments: checks)
         defer { server.remove() }
         for address in ["good@example.com", "revoked@example.com", "down@example.com"] {
             let expected = try resolve(address)
@@ -93,7 +85,7 @@ final class RevocationRoadsTests {
 
     @Test("serve --revocation off hands out what resolve --revocation off chooses")
     func serveOff() throws {
-        let server = try ServeProcess(port: try freePort(), arguments: checks + ["--revocation", "off"])
+        let server = try ServeProcess(arguments: checks + ["--revocation", "off"])
         defer { server.remove() }
         let expected = try resolve("revoked@example.com", ["--revocation", "off"])
         #expect(expected.status == 0)
@@ -122,7 +114,7 @@ final class RevocationRoadsTests {
             stdin: "To: revoked@example.com\n\nhello\n")
         #expect(encrypted.status == 67, "\(encrypted.stderr)")
         #expect(encrypted.stdout.isEmpty)
-        let server = try ServeProcess(port: try freePort(), arguments: checks + ["--address-book", book])
+        let server = try ServeProcess(arguments: checks + ["--address-book", book])
         defer { server.remove() }
         #expect(try HTTP.get(server.url + "/search.cgi?email=revoked%40example.com").status == 404)
     }

@@ -23,15 +23,10 @@ struct ServeCommandTests {
         ]
     }
 
-    /// A port for this test's server: `CERTDIR_SERVE_TEST_PORT` (default 27080) plus `offset`.
-    static func port(_ offset: Int) -> Int {
-        (ProcessInfo.processInfo.environment["CERTDIR_SERVE_TEST_PORT"].flatMap(Int.init) ?? 27_080) + offset
-    }
-
     func withServer<T>(
-        _ offset: Int, _ arguments: [String] = [], uri: String? = nil, _ body: (ServeProcess) throws -> T
+        _ arguments: [String] = [], uri: String? = nil, _ body: (ServeProcess) throws -> T
     ) throws -> T {
-        let server = try ServeProcess(port: Self.port(offset), arguments: checks(uri: uri) + arguments)
+        let server = try ServeProcess(arguments: checks(uri: uri) + arguments)
         defer { server.remove() }
         return try body(server)
     }
@@ -51,7 +46,7 @@ struct ServeCommandTests {
     func everyPersonAsResolve() throws {
         let queries = sample.people.map(\.query)
         let expected = try resolved(queries)
-        try withServer(0) { server in
+        try withServer { server in
             for query in queries {
                 let answer = try HTTP.get(server.url + "/search.cgi?email=" + HTTP.escape(query))
                 let chosen = (expected[query]?["certificate"] as? [String: Any])?["sha256"] as? String
@@ -80,7 +75,7 @@ struct ServeCommandTests {
     @Test("JSON: Accept: application/json and /v1/resolve give resolve's JSON object")
     func json() throws {
         let expected = try resolved(["dual@example.com", "nobody@example.com"])
-        try withServer(1) { server in
+        try withServer { server in
             for (path, headers) in [
                 ("/search.cgi?email=dual@example.com", ["Accept: application/json"]),
                 ("/v1/resolve?email=dual@example.com", []),
@@ -111,7 +106,7 @@ struct ServeCommandTests {
         let candidates = try #require(expected["dual@example.com"]?["candidates"] as? [[String: Any]])
         let want = Set(candidates.compactMap { $0["sha256"] as? String })
         #expect(want.count >= 2)
-        try withServer(2) { server in
+        try withServer { server in
             let answer = try HTTP.get(server.url + "/search.cgi?email=dual@example.com&purpose=any")
             #expect(answer.status == 200)
             let type = try #require(answer.headers["content-type"])
@@ -146,7 +141,7 @@ struct ServeCommandTests {
         let chosen = try #require(
             (try resolved(["alice@example.com"])["alice@example.com"]?["certificate"] as? [String: Any])?["sha256"]
                 as? String)
-        try withServer(3) { server in
+        try withServer { server in
             let keys = try aliceSearchKeys(server)
             for (attribute, key) in keys {
                 let answer = try HTTP.get(server.url + "/search.cgi?\(attribute)=" + HTTP.escape(key))
@@ -182,7 +177,7 @@ struct ServeCommandTests {
         let chosen = try #require(
             (try resolved(["alice@example.com"])["alice@example.com"]?["certificate"] as? [String: Any])?["sha256"]
                 as? String)
-        try withServer(3) { server in
+        try withServer { server in
             let keys = try aliceSearchKeys(server)
             let issuer = try #require(keys["iHash"])
             #expect(issuer != keys["sHash"])
@@ -203,7 +198,7 @@ struct ServeCommandTests {
 
     @Test("400 for malformed queries, with a one-line reason; 404 for nothing; 414 for a long query")
     func malformed() throws {
-        try withServer(4) { server in
+        try withServer { server in
             for query in [
                 "", "email=", "email=not-an-address", "certHash=abc", "certHash=" + String(repeating: "*", count: 27),
                 "email=a@example.com&certHash=" + String(repeating: "A", count: 27), "colour=blue", "purpose=sign",
@@ -226,7 +221,7 @@ struct ServeCommandTests {
 
     @Test("ETag: If-None-Match gives 304 on revalidation")
     func etag() throws {
-        try withServer(5) { server in
+        try withServer { server in
             let first = try HTTP.get(server.url + "/search.cgi?email=alice@example.com")
             let etag = try #require(first.headers["etag"])
             let again = try HTTP.get(
@@ -247,7 +242,7 @@ struct ServeCommandTests {
 
     @Test("coalescing: 40 concurrent requests for one address cost one directory search")
     func coalescing() throws {
-        try withServer(6) { server in
+        try withServer { server in
             let url = server.url + "/search.cgi?email=ec@example.com"
             let codes = try HTTP.parallel(Array(repeating: url, count: 40))
             #expect(codes == Array(repeating: 200, count: 40))
@@ -270,7 +265,7 @@ struct ServeCommandTests {
     func rateLimit() throws {
         // One request per 100 s (a burst of one): the refill cannot come between the
         // requests however slow a loaded machine is (at 1/s, a 4th request 1.2 s later passed).
-        try withServer(7, ["--rate-limit", "0.01"]) { server in
+        try withServer(["--rate-limit", "0.01"]) { server in
             let codes = try (0..<3).map { _ in try HTTP.get(server.url + "/search.cgi?email=alice@example.com") }
             #expect(codes.first?.status == 200)
             #expect(codes.dropFirst().allSatisfy { $0.status == 429 })
@@ -285,7 +280,6 @@ struct ServeCommandTests {
         let scratch = try ScratchDirectory(ldifs: [sample.path("people.ldif")])
         defer { scratch.stop() }
         let server = try ServeProcess(
-            port: Self.port(8),
             arguments: checks(uri: scratch.info.ldapURI) + [
                 "--ttl", "0", "--negative-ttl", "0", "--index-refresh", "0",
             ])
@@ -319,7 +313,7 @@ struct ServeCommandTests {
                 "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert,
             ])
         #expect(made.status == 0, "\(made.stderr)")
-        try withServer(9, ["--tls-cert", cert, "--tls-key", key, "--index-refresh", "0"]) { server in
+        try withServer(["--tls-cert", cert, "--tls-key", key, "--index-refresh", "0"]) { server in
             let url = "https://127.0.0.1:\(server.port)/search.cgi?email=alice@example.com"
             let answer = try HTTP.get(url, curl: ["--cacert", cert])
             #expect(answer.status == 200)

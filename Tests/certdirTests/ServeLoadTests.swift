@@ -18,12 +18,10 @@ struct ServeLoadTests {
         sample = try directory.sample()
     }
 
-    func withServer<T>(_ offset: Int, _ arguments: [String], uri: String? = nil, _ body: (ServeProcess) throws -> T)
+    func withServer<T>(_ arguments: [String], uri: String? = nil, _ body: (ServeProcess) throws -> T)
         throws -> T
     {
-        let port = (ProcessInfo.processInfo.environment["CERTDIR_SERVE_TEST_PORT"].flatMap(Int.init) ?? 27_080) + offset
         let server = try ServeProcess(
-            port: port,
             arguments: [
                 "--uri", uri ?? directory.ldapURI, "--base", directory.base, "--trust-anchor",
                 sample.path(sample.trustAnchor), "--index-refresh", "0", "--no-access-log",
@@ -84,7 +82,7 @@ struct ServeLoadTests {
         "HEAD is a GET without its body; OPTIONS and POST are 405; a 100 KB target is 414 with a reason; xchunked is 501"
     )
     func httpDetails() throws {
-        try withServer(40, []) { server in
+        try withServer([]) { server in
             let output = try python(
                 """
                 big = "/search.cgi?email=" + "a" * 100_000
@@ -121,7 +119,7 @@ struct ServeLoadTests {
 
     @Test("an idle connection is closed after --idle-timeout; a half-sent head gets 408 after --header-timeout")
     func timeouts() throws {
-        try withServer(41, ["--idle-timeout", "1", "--header-timeout", "1"]) { server in
+        try withServer(["--idle-timeout", "1", "--header-timeout", "1"]) { server in
             let output = try python(
                 """
                 idle = connect(); idle.settimeout(20)
@@ -160,7 +158,7 @@ struct ServeLoadTests {
 
     @Test("past --max-clients a connection waits until one closes; 300 idle connections leave the server answering")
     func connectionCap() throws {
-        try withServer(42, ["--max-clients", "20", "--idle-timeout", "2", "--header-timeout", "2"]) { server in
+        try withServer(["--max-clients", "20", "--idle-timeout", "2", "--header-timeout", "2"]) { server in
             let output = try python(
                 """
                 held = [connect() for _ in range(20)]
@@ -200,8 +198,8 @@ struct ServeLoadTests {
     @Test("--retry-interval sets the pause between attempts on a directory that is down (default 30 s)")
     func retryInterval() throws {
         let down = "ldap://127.0.0.1:1"
-        for (offset, arguments, bound) in [(43, ["--retry-interval", "7"], 7), (44, [], 30)] {
-            try withServer(offset, arguments, uri: down) { server in
+        for (arguments, bound) in [(["--retry-interval", "7"], 7), ([], 30)] {
+            try withServer(arguments, uri: down) { server in
                 let output = try python(
                     """
                     exchange(b"GET /search.cgi?email=a@example.com HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n", wait=30)

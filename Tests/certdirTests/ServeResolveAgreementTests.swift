@@ -26,13 +26,6 @@ struct ServeResolveAgreementTests {
         }
     }
 
-    func freePort() throws -> Int {
-        let probe = try runTool(
-            "python3", ["-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"])
-        return try #require(
-            Int(String(decoding: probe.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
-    }
-
     func chosen(_ object: [String: Any]?) -> String? {
         (object?["certificate"] as? [String: Any])?["sha256"] as? String
     }
@@ -52,7 +45,7 @@ struct ServeResolveAgreementTests {
             expected[try #require(object["address"] as? String)] = object
         }
         #expect(expected.count == addresses.count, "\(outcome.stderr)")
-        let server = try ServeProcess(port: try freePort(), arguments: options)
+        let server = try ServeProcess(arguments: options)
         defer { server.remove() }
         var statuses = Set<String>()
         for address in addresses {

@@ -25,6 +25,9 @@ struct StoredLookup: Codable, Sendable {
         var revocation: RevocationStatus
         /// The source that decided it (`ocsp <url>`, `crl <url>`); absent in rows written before it was kept.
         var revocationSource: String? = nil
+        /// The earliest nextUpdate of the CRLs that revocation outcome was decided with; the
+        /// answer is not reused past it (absent in answers stored before it was recorded).
+        var revocationDataValidUntil: Date? = nil
     }
 
     var entries: [Entry]
@@ -42,6 +45,11 @@ struct CachedLookup: Sendable {
     var certificates: [String: ParsedCertificate]
 
     var isPositive: Bool { status == .ok }
+
+    /// The earliest nextUpdate of the CRLs behind the stored revocation outcomes, if any.
+    var revocationDataValidUntil: Date? {
+        detail.entries.flatMap(\.candidates).compactMap(\.revocationDataValidUntil).min()
+    }
 }
 
 extension AddressBook {
@@ -77,7 +85,8 @@ extension AddressBook {
                             reasons: candidate.reasons.filter { !Self.timeDependent.contains($0.code) },
                             warnings: candidate.warnings, primary: candidate.primaryAddress?.description,
                             malformed: candidate.certificate == nil, revocation: candidate.revocation,
-                            revocationSource: candidate.revocationSource)
+                            revocationSource: candidate.revocationSource,
+                            revocationDataValidUntil: candidate.revocationDataValidUntil)
                     })
             }, warnings: resolution.warningsBeforeChoice)
         let json = String(decoding: try JSONEncoder().encode(detail), as: UTF8.self)

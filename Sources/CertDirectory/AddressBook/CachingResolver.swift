@@ -115,7 +115,10 @@ struct BookStage: Sendable {
         guard let lookup, MailAddress(address) != nil else { return nil }
         let age = now.timeIntervalSince(lookup.time)
         let ttl = lookup.isPositive ? policy.positiveTTL : policy.negativeTTL
-        let fresh = age >= 0 && age < ttl && lookup.checks == checks
+        // A positive answer lives no longer than the CRLs its revocation outcome was checked
+        // against: past their nextUpdate the directory (and a new CRL) is asked again.
+        let revocationCurrent = !lookup.isPositive || lookup.revocationDataValidUntil.map { now < $0 } ?? true
+        let fresh = age >= 0 && age < ttl && lookup.checks == checks && revocationCurrent
         guard policy.mode == .offline || (policy.mode == .normal && fresh) else { return nil }
         return replay(lookup, address: address, at: time, note: Finding(.addressBook, age: age))
     }
@@ -174,6 +177,7 @@ struct BookStage: Sendable {
                             reasons: stored.reasons + CertificateValidator.validityReasons(certificate, at: time),
                             warnings: stored.warnings, primaryAddress: primary, revocation: stored.revocation)
                         candidate.revocationSource = stored.revocationSource
+                        candidate.revocationDataValidUntil = stored.revocationDataValidUntil
                         // The stored verdict holds the network checks' outcome when they ran (the
                         // candidate was tried for the choice); a candidate never tried gets them now.
                         candidate.networkChecked =
@@ -191,14 +195,13 @@ struct BookStage: Sendable {
         return CandidateSet(address: address, entries: entries, warnings: [note] + lookup.detail.warnings)
     }
 
-    /// Adds the certificates harvested from signed mail or imported for the
-    /// address, checked locally now; ``Choice`` tries them when no entry gives one.
-    func addingHeld(to set: CandidateSet, at time: Date) throws -> CandidateSet {
-        guard let wanted = MailAddress(set.address), let contact = try book.contact(set.address) else { return set }
+    /// The certificates harvested from signed mail or imported for the address,
+    /// checked locally now. ``Choice`` asks for them only when no entry gives a
+    /// certificate, so an answer the directory settles costs no read of the book.
+    func held(for address: String, at time: Date) throws -> [Candidate] {
+        guard let wanted = MailAddress(address), let contact = try book.contact(address) else { return [] }
         let held = contact.certificates.filter { $0.origin != .directory }
-        guard !held.isEmpty else { return set }
-        var result = set
-        result.held = held.enumerated().map { index, entry in
+        return held.enumerated().map { index, entry in
             let checked = resolver.validator.validate(
                 entry.certificate, purpose: .encrypt, address: AddressExpectation(address: wanted),
                 intermediates: resolver.intermediates, at: time)
@@ -209,7 +212,6 @@ struct BookStage: Sendable {
                     attribute: entry.origin.rawValue, index: index),
                 reasons: checked.reasons, warnings: checked.warnings)
         }
-        return result
     }
 
     /// Stores the directory's answers (errors are not stored).

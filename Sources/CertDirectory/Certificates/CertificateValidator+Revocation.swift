@@ -48,6 +48,7 @@ extension CertificateValidator {
             return Finding(
                 .revoked, "revoked at \(RFC3339.format(at))\(reason.map { " (\($0))" } ?? "") says \(ocsp.source)")
         }
+        result.revocationDataValidUntil = crls.compactMap(\.nextUpdate).min()
         let verdict = trustStore.verify(
             leaf: leaf, intermediates: intermediates, crls: crls, at: time,
             leafDecided: ocspDecides || !sources.asksCRL)

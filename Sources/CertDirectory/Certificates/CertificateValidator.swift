@@ -181,6 +181,10 @@ public struct ValidationResult: Sendable, Hashable {
     /// Which source decided ``revocation`` for the certificate itself:
     /// `ocsp <url>`, `crl <url>` or `crl directory entry <dn>`; `nil` when not checked.
     public var revocationSource: String?
+    /// The earliest nextUpdate (RFC 5280 §5.1.2.5) of the CRLs the revocation check was made
+    /// against: a verdict kept for later (the address book) is not reused past it. `nil`
+    /// without CRLs, or when none names a nextUpdate.
+    public var revocationDataValidUntil: Date?
 
     public var isFit: Bool { reasons.isEmpty }
 }

@@ -1,4 +1,3 @@
-internal import CLDAP
 import Dispatch
 import Foundation
 

@@ -1,4 +1,3 @@
-internal import CLDAP
 import Dispatch
 import Foundation
 
@@ -33,7 +32,7 @@ extension LDAPConnection {
     /// Sends a search, with a paged-results control when `page` is given.
     func search(_ request: SearchRequest, page: PageRequest?) async throws -> SearchResult {
         if let failure { throw failure }
-        let msgid = try send(request, page: page)
+        let msgid = try handle.sendSearch(request, page: page)
         return try await withCheckedThrowingContinuation { continuation in
             var entry = PendingSearch(continuation: continuation, entryLimit: Self.entryLimit(request, page: page))
             if let timeout = operationTimeout { entry.timer = makeTimer(msgid: msgid, after: timeout) }
@@ -44,46 +43,6 @@ extension LDAPConnection {
             // the socket source cannot see them.
             drain()
         }
-    }
-
-    private func send(_ request: SearchRequest, page: PageRequest?) throws -> Int32 {
-        let attributes = request.attributes.map { strdup($0) }
-        defer { for attribute in attributes { free(attribute) } }
-        var attrs: [UnsafeMutablePointer<CChar>?] = attributes + [nil]
-        var msgid: Int32 = 0
-        let scope: Int32 =
-            switch request.scope {
-            case .base: LDAP_SCOPE_BASE
-            case .one: LDAP_SCOPE_ONELEVEL
-            case .sub: LDAP_SCOPE_SUBTREE
-            }
-        let control = try page.map { try pageControl($0) }
-        defer { if let control { ldap_control_free(control) } }
-        var controls: [UnsafeMutablePointer<LDAPControl>?] = [control, nil]
-        var timeLimit = cldap_timeval(request.timeLimit, 0)
-        let rc = attrs.withUnsafeMutableBufferPointer { attrsBuffer in
-            controls.withUnsafeMutableBufferPointer { controlsBuffer in
-                withUnsafeMutablePointer(to: &timeLimit) { timeLimitPointer in
-                    // libldap sends timeout->tv_sec as the server-side timeLimit (RFC 4511 §4.5.1.5).
-                    ldap_search_ext(
-                        handle.ld, request.base, scope, request.filter.rawValue,
-                        request.attributes.isEmpty ? nil : attrsBuffer.baseAddress, 0,
-                        control == nil ? nil : controlsBuffer.baseAddress, nil,
-                        request.timeLimit > 0 ? timeLimitPointer : nil, Int32(clamping: request.sizeLimit), &msgid)
-                }
-            }
-        }
-        try handle.check(rc, "search")
-        return msgid
-    }
-
-    /// Builds the RFC 2696 control, critical so that a server that cannot page
-    /// says so instead of silently capping the result.
-    private func pageControl(_ page: PageRequest) throws -> UnsafeMutablePointer<LDAPControl> {
-        let (rc, control) = PageControl.make(handle.ld, size: page.size, cookie: page.cookie)
-        try handle.check(rc, "ldap_create_page_control")
-        guard let control else { throw LDAPError(code: .noMemory, operation: "ldap_create_page_control") }
-        return control
     }
 
     /// A timer that fails operation `msgid` with `error` (and abandons it) when
@@ -109,7 +68,7 @@ extension LDAPConnection {
     func fail(_ msgid: Int32, _ error: LDAPError) {
         guard let entry = pending.removeValue(forKey: msgid) else { return }
         entry.timer?.cancel()
-        if handle.pointer != nil { ldap_abandon_ext(handle.ld, msgid, nil, nil) }
+        handle.abandon(msgid)
         entry.continuation.resume(throwing: error)
     }
 
@@ -133,14 +92,12 @@ extension LDAPConnection {
     /// is read in a new turn on the queue, so that timers (operation timeouts)
     /// still run while a server floods the connection.
     func drain() {
-        guard handle.pointer != nil, failure == nil, !readingPaused else { return }
+        guard handle.isOpen, failure == nil, !readingPaused else { return }
         var askedForBuffered = false
         defer { if pending.isEmpty { stopSweeper() } }
         for _ in 0..<Self.drainBudget {
-            var zero = cldap_timeval(0, 0)
-            var message: OpaquePointer?
-            let type = ldap_result(handle.ld, LDAP_RES_ANY, LDAP_MSG_ONE, &zero, &message)
-            if type == 0 {
+            switch handle.read() {
+            case .nothing:
                 // Nothing more on the socket; but bytes liblber already holds would never
                 // wake the socket source again: ask once more while there are any. Only once
                 // in a row: libldap may decline to read them (it judges readiness by its last
@@ -150,15 +107,16 @@ extension LDAPConnection {
                     continue
                 }
                 return
-            }
-            askedForBuffered = false
-            if type < 0 {
+            case .broken:
                 failAll(handle.error(-1, operation: "reading results"))
                 source?.cancel()
                 return
+            case .missing:
+                return
+            case .response(let response):
+                askedForBuffered = false
+                route(response)
             }
-            guard let message else { return }
-            route(message, type: type)
         }
         executorQueue.async { [weak self] in self?.assumeIsolated { $0.drain() } }
     }
@@ -196,17 +154,12 @@ extension LDAPConnection {
         return 1_000_000
     }
 
-    private func route(_ message: OpaquePointer, type: Int32) {
-        let msgid = ldap_msgid(message)
-        guard pending[msgid] != nil else {
-            ldap_msgfree(message)  // an abandoned or timed-out search
-            return
-        }
-        switch type {
-        case cldap_res_search_entry():
-            let entry = LDAPMessageDecoder.entry(handle.ld, message)
-            ldap_msgfree(message)
-            guard let entry else {
+    private func route(_ response: consuming LDAPResponse) {
+        let msgid = response.msgid
+        guard pending[msgid] != nil else { return }  // an abandoned or timed-out search; freed unread
+        switch response.kind {
+        case .searchEntry:
+            guard let entry = response.entry() else {
                 // An entry that cannot be decoded must not silently vanish (it would read as "not found").
                 fail(
                     msgid,
@@ -222,15 +175,14 @@ extension LDAPConnection {
                         code: .sizeLimitExceeded, operation: "search",
                         diagnosticMessage: "more than \(search.entryLimit) entries (client-side limit)", uri: uri))
             }
-        case cldap_res_search_reference():
-            pending[msgid]?.referrals += LDAPMessageDecoder.references(handle.ld, message)
-            ldap_msgfree(message)
+        case .searchReference:
+            pending[msgid]?.referrals += response.references()
         // A modify result is an LDAPResult too. So is an extendedResponse: Samba's AD DC answers an
         // operation carrying a critical control it does not support (e.g. the RFC 4528 assertion)
         // with an extendedResponse, not a modifyResponse, under the operation's message id, with
         // unavailableCriticalExtension (12). Dropping it left the caller waiting until its timeout.
-        case cldap_res_search_result(), cldap_res_modify(), cldap_res_extended():
-            let done = LDAPMessageDecoder.result(handle.ld, message)  // frees the message
+        case .done:
+            let done = response.result()
             guard let search = pending.removeValue(forKey: msgid) else { return }
             search.timer?.cancel()
             switch done.code {
@@ -245,8 +197,8 @@ extension LDAPConnection {
                         code: done.code, operation: "search", diagnosticMessage: done.diagnosticMessage,
                         matchedDN: done.matchedDN, uri: uri))
             }
-        default:
-            ldap_msgfree(message)
+        case .other:
+            break
         }
     }
 

@@ -1,4 +1,3 @@
-internal import CLDAP
 import Dispatch
 import Foundation
 
@@ -110,41 +109,15 @@ public actor LDAPConnection {
                 "refusing to send a password over the unencrypted connection to \(uri)", kind: .plaintextBind)
         }
         operationTimeout = configuration.timeouts.operation
-        try applyOptions(configuration)
+        try handle.applyOptions(configuration)
         if let deadline = Self.connectDeadline(configuration.timeouts) { handle.watchdog.arm(after: deadline) }
         defer { handle.watchdog.finish() }
         if configuration.tls.startTLS && scheme == "ldap" {
-            try call("StartTLS", .startTLS, configuration) { ldap_start_tls_s($0, nil, nil) }
+            try call("StartTLS", .startTLS, configuration) { handle.startTLS() }
         }
         try bind(configuration)
-        defaultBase = handle.stringOption(LDAP_OPT_DEFBASE).flatMap { $0.isEmpty ? nil : $0 }
+        defaultBase = handle.defaultBase
         try watchSocket()
-    }
-
-    private func applyOptions(_ configuration: LDAPConfiguration) throws {
-        try handle.setIntOption(LDAP_OPT_PROTOCOL_VERSION, LDAP_VERSION3)
-        // Referrals are reported, never chased: chasing opens connections we do not see (INTEROP.md).
-        try handle.setOption(LDAP_OPT_REFERRALS, cldap_opt_off())
-        if let network = configuration.timeouts.network {
-            try handle.setTimeval(LDAP_OPT_NETWORK_TIMEOUT, network)
-        }
-        if let operation = configuration.timeouts.operation {
-            // Bounds the synchronous StartTLS and bind calls.
-            try handle.setTimeval(LDAP_OPT_TIMEOUT, operation)
-        }
-        try handle.setIntOption(LDAP_OPT_X_TLS_REQUIRE_CERT, LDAP_OPT_X_TLS_DEMAND)
-        if let caFile = configuration.tls.caFile {
-            try handle.setString(LDAP_OPT_X_TLS_CACERTFILE, caFile)
-        } else {
-            // A new handle inherits libldap's global TLS context but not its CA
-            // paths (TLS_CACERT/TLS_CACERTDIR from ldap.conf, LDAPTLS_CACERT), and
-            // the new context made below would start without them: copy them over.
-            for option in [LDAP_OPT_X_TLS_CACERTFILE, LDAP_OPT_X_TLS_CACERTDIR] {
-                if let path = LDAPHandle.globalStringOption(option) { try handle.setString(option, path) }
-            }
-        }
-        // Per-handle TLS settings take effect only in a new TLS context.
-        try handle.setIntOption(LDAP_OPT_X_TLS_NEWCTX, 0)
     }
 
     private func bind(_ configuration: LDAPConfiguration) throws {
@@ -159,15 +132,8 @@ public actor LDAPConnection {
             case .anonymous, .sasl: (nil, "")
             case .simple(let dn, let secret): (dn, secret.value)
             }
-        var bytes = Array(password.utf8)
-        defer { for index in bytes.indices { bytes[index] = 0 } }
-        try bytes.withUnsafeMutableBufferPointer { buffer in
-            var credential = berval(
-                bv_len: ber_len_t(buffer.count),
-                bv_val: UnsafeMutableRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self))
-            try call(bindOperation(configuration), bindKind(configuration), configuration) {
-                ldap_sasl_bind_s($0, dn, cldap_sasl_simple(), &credential, nil, nil, nil)
-            }
+        try call(bindOperation(configuration), bindKind(configuration), configuration) {
+            handle.simpleBind(dn: dn, password: password)
         }
     }
 
@@ -176,11 +142,9 @@ public actor LDAPConnection {
     /// already, and Active Directory refuses GSSAPI sign or seal over TLS ("Sign or Seal are not
     /// allowed if TLS is used", unwillingToPerform).
     private func saslBind(_ configuration: LDAPConfiguration, mechanism: String, noCanonicalization: Bool) throws {
-        if noCanonicalization { try handle.setOption(LDAP_OPT_X_SASL_NOCANON, cldap_opt_on()) }
-        if usesTLS(configuration) { try handle.setString(LDAP_OPT_X_SASL_SECPROPS, "maxssf=0") }
+        try handle.prepareSASL(noCanonicalization: noCanonicalization, insideTLS: usesTLS(configuration))
         try call(bindOperation(configuration), bindKind(configuration), configuration) {
-            ldap_sasl_interactive_bind_s(
-                $0, nil, mechanism, nil, nil, cldap_sasl_quiet(), cldap_sasl_interact_proc(), nil)
+            handle.saslBind(mechanism: mechanism)
         }
     }
 
@@ -209,10 +173,10 @@ public actor LDAPConnection {
     /// Runs a blocking libldap call and turns a TLS failure into a precise reason.
     private func call(
         _ operation: String, _ kind: LDAPOperation, _ configuration: LDAPConfiguration,
-        _ body: (OpaquePointer) -> Int32
+        _ body: () -> Int32
     ) throws {
-        let rc = body(handle.ld)
-        guard rc != LDAP_SUCCESS else { return }
+        let rc = body()
+        guard LDAPResultCode(rawValue: rc) != .success else { return }
         if handle.watchdog.fired {
             throw LDAPError(
                 code: .timeout, operation: operation, kind: kind,

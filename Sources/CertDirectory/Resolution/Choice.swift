@@ -27,6 +27,9 @@ struct Choice: Sendable {
     /// Path intermediates from local files.
     let intermediates: [ParsedCertificate]
     let memo: VerdictMemo
+    /// The certificates the address book holds for an address (signed mail, imports), read
+    /// only when no entry gives a certificate; `nil` without a book.
+    var heldCertificates: (@Sendable (_ address: String, _ time: Date) throws -> [Candidate])?
     /// Why a candidate was not checked on the network, when there is no checker.
     var uncheckedNote = "not checked: answered from the address book"
 
@@ -37,15 +40,13 @@ struct Choice: Sendable {
         var directoryPart: Resolution
     }
 
-    func make(_ set: CandidateSet, at time: Date) async -> Outcome {
+    /// - Throws: What reading the address book's held certificates throws.
+    func make(_ set: CandidateSet, at time: Date) async throws -> Outcome {
         let directoryPart: Resolution
         if let settled = set.settled {
             directoryPart = settled
         } else {
             directoryPart = await chooseAmongEntries(set, at: time)
-        }
-        guard directoryPart.status != .ok, !set.held.isEmpty else {
-            return Outcome(resolution: directoryPart, directoryPart: directoryPart)
         }
         switch directoryPart.status {
         case .notFound, .noUsableCertificate: break
@@ -53,13 +54,15 @@ struct Choice: Sendable {
         case .error where !(directoryPart.error is MalformedAddressError): break
         default: return Outcome(resolution: directoryPart, directoryPart: directoryPart)
         }
+        let held = set.held.isEmpty ? try heldCertificates?(set.address, time) ?? [] : set.held
+        guard !held.isEmpty else { return Outcome(resolution: directoryPart, directoryPart: directoryPart) }
         var merged = directoryPart
         let known = Dictionary(
             directoryPart.candidates.filter { $0.networkChecked && $0.certificate != nil }.map {
                 ($0.sha256, NetworkVerdict($0))
             }, uniquingKeysWith: { first, _ in first })
         let start = merged.candidates.count
-        for var candidate in set.held {
+        for var candidate in held {
             if let verdict = known[candidate.sha256] { verdict.apply(to: &candidate) }
             merged.candidates.append(candidate)
         }
@@ -173,12 +176,14 @@ struct NetworkVerdict: Sendable {
     var warnings: [Finding]
     var revocation: RevocationStatus
     var revocationSource: String?
+    var revocationDataValidUntil: Date?
 
     init(_ result: ValidationResult) {
         reasons = result.reasons.filter { Self.codes.contains($0.code) }
         warnings = result.warnings.filter { Self.codes.contains($0.code) }
         revocation = result.revocation
         revocationSource = result.revocationSource
+        revocationDataValidUntil = result.revocationDataValidUntil
     }
 
     init(_ candidate: Candidate) {
@@ -186,6 +191,7 @@ struct NetworkVerdict: Sendable {
         warnings = candidate.warnings.filter { Self.codes.contains($0.code) }
         revocation = candidate.revocation
         revocationSource = candidate.revocationSource
+        revocationDataValidUntil = candidate.revocationDataValidUntil
     }
 
     /// Replaces the candidate's network findings with these; its local ones stay.
@@ -194,6 +200,7 @@ struct NetworkVerdict: Sendable {
         candidate.warnings = candidate.warnings.filter { !Self.codes.contains($0.code) } + warnings
         candidate.revocation = revocation
         candidate.revocationSource = revocationSource
+        candidate.revocationDataValidUntil = revocationDataValidUntil
         candidate.networkChecked = true
     }
 }

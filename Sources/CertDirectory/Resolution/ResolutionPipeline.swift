@@ -6,9 +6,9 @@ import Foundation
 /// 1. **Sources** give each address a ``CandidateSet``: the address book's
 ///    fresh answer (``BookStage``), else the directory (``DirectorySource``: a
 ///    fresh connection or the ``DirectoryPool``), else, when the directory
-///    fails, the book's stale answer; then the book adds the certificates it
-///    holds from signed mail and imports. Every candidate has had the local
-///    checks (``CertificateValidator``).
+///    fails, the book's stale answer; the certificates the book holds from
+///    signed mail and imports are read only when ``Choice`` needs them. Every
+///    candidate has had the local checks (``CertificateValidator``).
 /// 2. **Checks and choice**, once per address (``Choice``): network checks
 ///    (path discovery, revocation under the resolver's ``RevocationMode``) on
 ///    the candidates about to be chosen, one verdict per certificate per run.
@@ -62,12 +62,7 @@ struct ResolutionPipeline: Sendable {
                 }
             }
         }
-        if let book {
-            for index in sets.indices {
-                if let set = sets[index] { sets[index] = try book.addingHeld(to: set, at: time) }
-            }
-        }
-        let outcomes = await choose(
+        let outcomes = try await choose(
             sets.compactMap { $0 }, at: time,
             offline: book?.policy.mode == .offline || directoryDown)
         if let book {
@@ -80,7 +75,7 @@ struct ResolutionPipeline: Sendable {
 
     /// The checks and the choice for every set, with the directory's
     /// concurrency bound; offline, without network checks.
-    private func choose(_ sets: [CandidateSet], at time: Date, offline: Bool) async
+    private func choose(_ sets: [CandidateSet], at time: Date, offline: Bool) async throws
         -> [(outcome: Choice.Outcome, fromDirectory: Bool)]
     {
         let shared = source.sharedChecker
@@ -95,14 +90,20 @@ struct ResolutionPipeline: Sendable {
         var choice = Choice(
             checker: checker, revocation: resolver.revocation, intermediates: resolver.intermediates,
             memo: VerdictMemo())
+        if let book { choice.heldCertificates = { try book.held(for: $0, at: $1) } }
         if book?.policy.mode != .offline && offline {
             choice.uncheckedNote = "not checked: the directory could not be reached"
         }
         let made = choice
         let outcomes = await BoundedWork.map(sets, limit: resolver.directory.maxOutstandingSearches) { set in
-            (outcome: await made.make(set, at: time), fromDirectory: set.fromDirectory)
+            do {
+                let outcome = try await made.make(set, at: time)
+                return Swift.Result<_, any Error>.success((outcome: outcome, fromDirectory: set.fromDirectory))
+            } catch {
+                return .failure(error)
+            }
         }
         if shared == nil, let checker { await checker.close() }
-        return outcomes
+        return try outcomes.map { try $0.get() }
     }
 }

@@ -29,8 +29,13 @@ struct Serve: AsyncParsableCommand {
     )
     var revocation: RevocationMode = .prefer
 
-    @Option(help: "Address and port to listen on (loopback by default).")
+    @Option(help: "Address and port to listen on (loopback by default; port 0: one the system chooses).")
     var listen = "127.0.0.1:8080"
+
+    @Option(
+        name: .customLong("port-file"),
+        help: "Once listening, write the bound port (with a newline) to this file, replacing it whole.")
+    var portFile: String?
 
     @Option(name: .customLong("max-age"), help: "Cache-Control max-age of positive answers, in seconds.")
     var maxAge = 300
@@ -122,7 +127,16 @@ struct Serve: AsyncParsableCommand {
                 configuration: configuration, resolver: resolver, book: store, policy: book.policy,
                 poolSize: connections, logger: logger)
             let announcer = logger
-            try await server.run { address in announcer.notice("listening on \(address)") }
+            let portFile = self.portFile
+            try await server.run { address, port in
+                announcer.notice("listening on \(address)")
+                guard let portFile else { return }
+                do {
+                    try Data("\(port)\n".utf8).write(to: URL(fileURLWithPath: portFile), options: .atomic)
+                } catch {
+                    announcer.error("cannot write the port to \(portFile): \(error.localizedDescription)")
+                }
+            }
         }
     }
 }

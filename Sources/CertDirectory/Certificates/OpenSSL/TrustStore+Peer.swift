@@ -57,54 +57,44 @@ extension TrustStore {
     private func verifyPeerOnce(
         leaf: X509Ref, intermediates: [X509Ref], crls: [CRLRef], at time: Date, expecting peer: PeerExpectation
     ) -> ChainVerdict {
-        guard let context = X509_STORE_CTX_new() else { return .untrusted(reason: "out of memory", depth: 0) }
-        defer { X509_STORE_CTX_free(context) }
-        let untrusted = copenssl_sk_X509_new_null()
-        defer { copenssl_sk_X509_free(untrusted) }
-        for intermediate in intermediates { copenssl_sk_X509_push(untrusted, intermediate.pointer) }
-        let crlStack = OPENSSL_sk_new_null()
-        defer { OPENSSL_sk_free(crlStack) }
-        for crl in crls { OPENSSL_sk_push(crlStack, UnsafeRawPointer(crl.pointer)) }
-        return withExtendedLifetime((intermediates, crls)) {
-            defer { OpenSSLErrorQueue.clear() }
-            guard X509_STORE_CTX_init(context, store, leaf.pointer, untrusted) == 1 else {
-                return .untrusted(reason: OpenSSLErrorQueue.drain(), depth: 0)
-            }
-            let parameters = X509_STORE_CTX_get0_param(context)
-            X509_VERIFY_PARAM_set_time(parameters, time_t(time.timeIntervalSince1970.rounded(.down)))
-            var flags = X509_V_FLAG_PARTIAL_CHAIN | (peer.strict ? X509_V_FLAG_X509_STRICT : 0)
-            if !crls.isEmpty {
-                X509_STORE_CTX_set0_crls(context, crlStack)
-                flags |=
-                    X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL | X509_V_FLAG_USE_DELTAS
-                    | X509_V_FLAG_EXTENDED_CRL_SUPPORT | X509_V_FLAG_POLICY_CHECK
-                if let anyPolicy = OBJ_txt2obj("2.5.29.32.0", 1) {
-                    X509_VERIFY_PARAM_add0_policy(parameters, anyPolicy)
+        do {
+            return try withVerifyContext(leaf: leaf, untrusted: intermediates, crls: crls, at: time) {
+                context, parameters in
+                var flags = X509_V_FLAG_PARTIAL_CHAIN | (peer.strict ? X509_V_FLAG_X509_STRICT : 0)
+                if !crls.isEmpty {
+                    flags |=
+                        X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL | X509_V_FLAG_USE_DELTAS
+                        | X509_V_FLAG_EXTENDED_CRL_SUPPORT | X509_V_FLAG_POLICY_CHECK
+                    if let anyPolicy = OBJ_txt2obj("2.5.29.32.0", 1) {
+                        X509_VERIFY_PARAM_add0_policy(parameters, anyPolicy)
+                    }
                 }
-            }
-            X509_VERIFY_PARAM_set_flags(parameters, UInt(flags))
-            if let depth = peer.maxDepth { X509_VERIFY_PARAM_set_depth(parameters, Int32(depth)) }
-            switch peer.role {
-            case .server: X509_VERIFY_PARAM_set_purpose(parameters, X509_PURPOSE_SSL_SERVER)
-            case .client: X509_VERIFY_PARAM_set_purpose(parameters, X509_PURPOSE_SSL_CLIENT)
-            case nil: break
-            }
-            switch peer.name {
-            case .dns(let host):
-                guard X509_VERIFY_PARAM_set1_host(parameters, host, host.utf8.count) == 1 else {
-                    return .untrusted(reason: "the peer name \(host) is not a host name", depth: 0)
+                X509_VERIFY_PARAM_set_flags(parameters, UInt(flags))
+                if let depth = peer.maxDepth { X509_VERIFY_PARAM_set_depth(parameters, Int32(depth)) }
+                switch peer.role {
+                case .server: X509_VERIFY_PARAM_set_purpose(parameters, X509_PURPOSE_SSL_SERVER)
+                case .client: X509_VERIFY_PARAM_set_purpose(parameters, X509_PURPOSE_SSL_CLIENT)
+                case nil: break
                 }
-            case .ip(let address):
-                guard X509_VERIFY_PARAM_set1_ip_asc(parameters, address) == 1 else {
-                    return .untrusted(reason: "the peer name \(address) is not an IP address", depth: 0)
+                switch peer.name {
+                case .dns(let host):
+                    guard X509_VERIFY_PARAM_set1_host(parameters, host, host.utf8.count) == 1 else {
+                        return .untrusted(reason: "the peer name \(host) is not a host name", depth: 0)
+                    }
+                case .ip(let address):
+                    guard X509_VERIFY_PARAM_set1_ip_asc(parameters, address) == 1 else {
+                        return .untrusted(reason: "the peer name \(address) is not an IP address", depth: 0)
+                    }
+                case nil: break
                 }
-            case nil: break
+                if X509_verify_cert(context) == 1 {
+                    return .trusted(length: Int(copenssl_sk_X509_num(X509_STORE_CTX_get0_chain(context))))
+                }
+                let failure = Self.failure(of: context)
+                return .untrusted(reason: failure.reason, depth: failure.depth)
             }
-            if X509_verify_cert(context) == 1 {
-                return .trusted(length: Int(copenssl_sk_X509_num(X509_STORE_CTX_get0_chain(context))))
-            }
-            let failure = Self.failure(of: context)
-            return .untrusted(reason: failure.reason, depth: failure.depth)
+        } catch {
+            return .untrusted(reason: error.reason, depth: 0)
         }
     }
 }

@@ -74,40 +74,34 @@ extension TrustStore {
     private func verifyOnce(
         leaf: X509Ref, untrusted intermediates: [X509Ref], crls: [CRLRef], at time: Date, leafDecided: Bool
     ) -> RevocationVerdict {
-        guard let context = X509_STORE_CTX_new() else { return .untrusted(reason: "out of memory", depth: 0) }
-        defer { X509_STORE_CTX_free(context) }
-        let untrusted = copenssl_sk_X509_new_null()
-        defer { copenssl_sk_X509_free(untrusted) }
-        for intermediate in intermediates { copenssl_sk_X509_push(untrusted, intermediate.pointer) }
-        let crlStack = OPENSSL_sk_new_null()
-        defer { OPENSSL_sk_free(crlStack) }
-        for crl in crls { OPENSSL_sk_push(crlStack, UnsafeRawPointer(crl.pointer)) }
-        return withExtendedLifetime((intermediates, crls)) {
-            guard X509_STORE_CTX_init(context, store, leaf.pointer, untrusted) == 1 else {
-                return .untrusted(reason: OpenSSLErrorQueue.drain(), depth: 0)
+        do {
+            return try withVerifyContext(leaf: leaf, untrusted: intermediates, crls: crls, at: time) {
+                context, parameters in
+                let flags =
+                    X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL
+                    | X509_V_FLAG_USE_DELTAS
+                    | X509_V_FLAG_EXTENDED_CRL_SUPPORT | X509_V_FLAG_POLICY_CHECK
+                X509_VERIFY_PARAM_set_flags(parameters, UInt(flags))
+                // RFC 5280 §6.1.1 (c): user-initial-policy-set = {anyPolicy}. Without it OpenSSL
+                // uses an empty set, and a path that requires an explicit policy fails.
+                if let anyPolicy = OBJ_txt2obj("2.5.29.32.0", 1) {
+                    X509_VERIFY_PARAM_add0_policy(parameters, anyPolicy)
+                }
+                X509_STORE_CTX_set_verify_cb(context, ignoreLeafValidityForRevocation)
+                // Read by the callback: any non-nil value marks the leaf's status as decided.
+                if leafDecided {
+                    X509_STORE_CTX_set_ex_data(context, leafDecidedIndex, UnsafeMutableRawPointer(context))
+                }
+                if X509_verify_cert(context) == 1 {
+                    return .good(length: Int(copenssl_sk_X509_num(X509_STORE_CTX_get0_chain(context))))
+                }
+                let (code, reason, depth) = Self.failure(of: context)
+                if code == X509_V_ERR_CERT_REVOKED { return .revoked(reason: reason, depth: depth) }
+                if Self.unknownStatusErrors.contains(code) { return .unknown(reason: reason, depth: depth) }
+                return .untrusted(reason: reason, depth: depth)
             }
-            X509_STORE_CTX_set0_crls(context, crlStack)
-            let parameters = X509_STORE_CTX_get0_param(context)
-            X509_VERIFY_PARAM_set_time(parameters, time_t(time.timeIntervalSince1970.rounded(.down)))
-            let flags =
-                X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL | X509_V_FLAG_USE_DELTAS
-                | X509_V_FLAG_EXTENDED_CRL_SUPPORT | X509_V_FLAG_POLICY_CHECK
-            X509_VERIFY_PARAM_set_flags(parameters, UInt(flags))
-            // RFC 5280 §6.1.1 (c): user-initial-policy-set = {anyPolicy}. Without it OpenSSL
-            // uses an empty set, and a path that requires an explicit policy fails.
-            if let anyPolicy = OBJ_txt2obj("2.5.29.32.0", 1) { X509_VERIFY_PARAM_add0_policy(parameters, anyPolicy) }
-            X509_STORE_CTX_set_verify_cb(context, ignoreLeafValidityForRevocation)
-            // Read by the callback: any non-nil value marks the leaf's status as decided.
-            if leafDecided { X509_STORE_CTX_set_ex_data(context, leafDecidedIndex, UnsafeMutableRawPointer(context)) }
-            let ok = X509_verify_cert(context)
-            defer { OpenSSLErrorQueue.clear() }
-            if ok == 1 {
-                return .good(length: Int(copenssl_sk_X509_num(X509_STORE_CTX_get0_chain(context))))
-            }
-            let (code, reason, depth) = Self.failure(of: context)
-            if code == X509_V_ERR_CERT_REVOKED { return .revoked(reason: reason, depth: depth) }
-            if Self.unknownStatusErrors.contains(code) { return .unknown(reason: reason, depth: depth) }
-            return .untrusted(reason: reason, depth: depth)
+        } catch {
+            return .untrusted(reason: error.reason, depth: 0)
         }
     }
 

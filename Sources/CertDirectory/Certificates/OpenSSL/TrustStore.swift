@@ -110,21 +110,43 @@ final class TrustStore: @unchecked Sendable {
         leaf: X509Ref, intermediates: [X509Ref], at time: Date, judgingLeafValidity: Bool = false,
         _ body: (Outcome) -> T
     ) -> T {
-        guard let context = X509_STORE_CTX_new() else { return body(.notStarted("out of memory")) }
+        do {
+            return try withVerifyContext(leaf: leaf, untrusted: intermediates, at: time) { context, parameters in
+                X509_VERIFY_PARAM_set_flags(parameters, UInt(X509_V_FLAG_PARTIAL_CHAIN))
+                if !judgingLeafValidity { X509_STORE_CTX_set_verify_cb(context, ignoreLeafValidity) }
+                return body(X509_verify_cert(context) == 1 ? .verified(context) : .failed(context))
+            }
+        } catch {
+            return body(.notStarted(error.reason))
+        }
+    }
+
+    /// Sets up a verification context for `leaf`: `untrusted` as the certificates to build
+    /// paths from, `crls` (when any) as the CRLs, and `time` as the verification time; then
+    /// hands it and its parameters to `body`, which sets the flags and runs `X509_verify_cert`.
+    /// OpenSSL's error queue is cleared afterwards. The one setup shared by every path check.
+    /// - Throws: ``VerifyContextFailure`` with OpenSSL's message when the context cannot be set up.
+    func withVerifyContext<T>(
+        leaf: X509Ref, untrusted certificates: [X509Ref], crls: [CRLRef] = [], at time: Date,
+        _ body: (_ context: OpaquePointer, _ parameters: OpaquePointer) -> T
+    ) throws(VerifyContextFailure) -> T {
+        guard let context = X509_STORE_CTX_new() else { throw VerifyContextFailure(reason: "out of memory") }
         defer { X509_STORE_CTX_free(context) }
         let untrusted = copenssl_sk_X509_new_null()
         defer { copenssl_sk_X509_free(untrusted) }
-        for intermediate in intermediates { copenssl_sk_X509_push(untrusted, intermediate.pointer) }
-        return withExtendedLifetime(intermediates) {
+        for certificate in certificates { copenssl_sk_X509_push(untrusted, certificate.pointer) }
+        let crlStack = OPENSSL_sk_new_null()
+        defer { OPENSSL_sk_free(crlStack) }
+        for crl in crls { OPENSSL_sk_push(crlStack, UnsafeRawPointer(crl.pointer)) }
+        return try withExtendedLifetime((certificates, crls)) { () throws(VerifyContextFailure) -> T in
             defer { OpenSSLErrorQueue.clear() }
             guard X509_STORE_CTX_init(context, store, leaf.pointer, untrusted) == 1 else {
-                return body(.notStarted(OpenSSLErrorQueue.drain()))
+                throw VerifyContextFailure(reason: OpenSSLErrorQueue.drain())
             }
-            let parameters = X509_STORE_CTX_get0_param(context)
+            if !crls.isEmpty { X509_STORE_CTX_set0_crls(context, crlStack) }
+            let parameters = X509_STORE_CTX_get0_param(context)!
             X509_VERIFY_PARAM_set_time(parameters, time_t(time.timeIntervalSince1970.rounded(.down)))
-            X509_VERIFY_PARAM_set_flags(parameters, UInt(X509_V_FLAG_PARTIAL_CHAIN))
-            if !judgingLeafValidity { X509_STORE_CTX_set_verify_cb(context, ignoreLeafValidity) }
-            return body(X509_verify_cert(context) == 1 ? .verified(context) : .failed(context))
+            return body(context, parameters)
         }
     }
 
@@ -140,6 +162,11 @@ final class TrustStore: @unchecked Sendable {
         }
         return (code, reason, Int(X509_STORE_CTX_get_error_depth(context)))
     }
+}
+
+/// A verification context that could not be set up (out of memory, or `X509_STORE_CTX_init` failed).
+struct VerifyContextFailure: Error {
+    let reason: String
 }
 
 /// A CA certificate's verified path, as far as the certificates below it are concerned.
