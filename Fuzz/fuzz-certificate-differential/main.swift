@@ -9,12 +9,21 @@ import FuzzSupport
 // TBSCertificate; it is signed here by the intermediate's key (one input in
 // eight by the root's key under the intermediate's name, a forged signature),
 // so that every mutation reaches the checks. Any difference aborts.
+// The same leaf is checked a second way with the intermediate as the trust
+// anchor itself, so that it is a leaf issued directly by an anchor (the
+// anchor route of `promotingVerifiedCAs`).
 
 let pki = FuzzPKI.shared
 let plain = CertificateValidator(trustAnchors: [pki.root.der])
 let promoted = {
     let promoted = plain.promotingVerifiedCAs([pki.intermediate], at: pki.time)
-    if promoted.verifiedIssuers.isEmpty { fuzzFailure("the intermediate was not promoted") }
+    if promoted.verifiedIssuers.verifiedAuthorities == 0 { fuzzFailure("the intermediate was not promoted") }
+    return promoted
+}()
+let anchored = CertificateValidator(trustAnchors: [pki.intermediate.der])
+let anchoredPromoted = {
+    let promoted = anchored.promotingVerifiedCAs([], at: pki.time)
+    if !promoted.verifiedIssuers.isVerified(pki.intermediate.sha256) { fuzzFailure("the anchor was not promoted") }
     return promoted
 }()
 
@@ -31,6 +40,12 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             leaf, purpose: purpose, address: nil, intermediates: [pki.intermediate], at: pki.time)
         if full != fast {
             fuzzFailure("signature-only route \(fast) differs from OpenSSL's full path \(full)")
+        }
+        let fullAnchored = anchored.validate(leaf, purpose: purpose, address: nil, intermediates: [], at: pki.time)
+        let fastAnchored = anchoredPromoted.validate(
+            leaf, purpose: purpose, address: nil, intermediates: [], at: pki.time)
+        if fullAnchored != fastAnchored {
+            fuzzFailure("anchor route \(fastAnchored) differs from OpenSSL's full path \(fullAnchored)")
         }
     }
     return 0

@@ -307,7 +307,7 @@ struct VerifiedIssuerAttackTests {
             full: validator.validate(leaf, purpose: purpose, address: address, intermediates: authorities, at: time),
             promoted: promoted.validate(leaf, purpose: purpose, address: address, intermediates: authorities, at: time),
             shortcut: promoted.pathThroughVerifiedIssuer(leaf, intermediates: authorities),
-            verifiedIssuers: promoted.verifiedIssuers.count)
+            verifiedIssuers: promoted.verifiedIssuers.verifiedAuthorities)
     }
 
     func expectAgreement(_ verdicts: Verdicts, sourceLocation: SourceLocation = #_sourceLocation) {

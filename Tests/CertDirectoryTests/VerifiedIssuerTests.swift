@@ -144,7 +144,7 @@ struct VerifiedIssuerTests {
         let root = try root(pathLength: 0)
         let intermediate = try intermediate()
         let validator = CertificateValidator(trustAnchors: [root.der])
-        #expect(validator.promotingVerifiedCAs([intermediate], at: time).verifiedIssuers.isEmpty)
+        #expect(validator.promotingVerifiedCAs([intermediate], at: time).verifiedIssuers.verifiedAuthorities == 0)
         let outcome = try verdicts(leaf(), root: root, intermediate: intermediate)
         #expect(outcome.shortcut == nil)
         #expect(outcome.full.reasons.map(\.code) == [.untrusted])
@@ -157,7 +157,7 @@ struct VerifiedIssuerTests {
         let expired = try intermediate(notAfter: time - 86_400)
         let validator = CertificateValidator(trustAnchors: [root.der])
         let promoted = validator.promotingVerifiedCAs([expired], at: time)
-        #expect(promoted.verifiedIssuers.isEmpty)
+        #expect(promoted.verifiedIssuers.verifiedAuthorities == 0)
         #expect(promoted.trustAnchors == validator.trustAnchors)
         let outcome = try verdicts(leaf(), root: root, intermediate: expired)
         #expect(outcome.shortcut == nil)
@@ -222,7 +222,8 @@ struct VerifiedIssuerTests {
         let time = Date(timeIntervalSince1970: 1_704_067_200)  // 2024-01-01
         let validator = CertificateValidator(trustAnchors: [anchor.der])
         let promoted = validator.promotingVerifiedCAs(authorities, at: time)
-        #expect(!promoted.verifiedIssuers.isEmpty)
+        #expect(promoted.verifiedIssuers.verifiedAuthorities > 0)
+        #expect(promoted.verifiedIssuers.isVerified(anchor.sha256))
         var disagreements: [String] = []
         var settledBySignature = 0
         for (name, leaf) in leaves {

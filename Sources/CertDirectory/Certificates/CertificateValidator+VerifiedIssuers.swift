@@ -23,11 +23,20 @@ struct VerifiedIssuers: Sendable {
     /// SHA-256 of the authorities: another certificate at hand could be the
     /// issuer OpenSSL picks, so its presence sends a leaf to OpenSSL.
     let known: Set<String>
+    /// SHA-256 of the trust anchors: a leaf that is itself an anchor ends its
+    /// own path in OpenSSL (length 1), so it goes to OpenSSL.
+    var anchors: Set<String> = []
 
     static let none = VerifiedIssuers(candidates: [], known: [])
 
-    /// How many authorities have a verified path.
+    /// How many authorities and anchors have a verified path.
     var count: Int { candidates.count { $0.verified != nil } }
+    /// How many of the authorities given (not counting the anchors) have a verified path.
+    var verifiedAuthorities: Int {
+        candidates.count { candidate in candidate.verified.map { known.contains($0.certificate.sha256) } ?? false }
+    }
+    /// True when the certificate with this SHA-256 (an anchor or an authority) has a verified path.
+    func isVerified(_ sha256: String) -> Bool { candidates.contains { $0.verified?.certificate.sha256 == sha256 } }
     var isEmpty: Bool { count == 0 }
 }
 
@@ -45,24 +54,38 @@ extension CertificateValidator {
     /// valid, its path carries no name, policy or RFC 3779 constraints and
     /// every pathLenConstraint above it leaves room for it
     /// (``TrustStore/issuerPath(of:intermediates:at:)``).
+    ///
+    /// The trust anchors are promoted the same way, so that a leaf issued
+    /// directly by an anchor (as in many directories) is settled by its
+    /// signature too: OpenSSL verifies the anchor as a path of its own (its
+    /// dates, no constraints) and it must pass the same issuer rules.
     public func promotingVerifiedCAs(_ authorities: [ParsedCertificate], at time: Date) -> CertificateValidator {
         let pool = authorities.compactMap(\.x509)
-        var candidates = trustAnchors.compactMap { X509Ref(der: $0) }.map {
-            VerifiedIssuers.Candidate(x509: $0, verified: nil)
+        let anchors = trustAnchors.compactMap { der -> (ParsedCertificate?, X509Ref)? in
+            guard let x509 = X509Ref(der: der) else { return nil }
+            return (try? ParsedCertificate(der: der), x509)
         }
-        for authority in authorities {
-            guard let x509 = authority.x509 else { continue }
+        var candidates: [VerifiedIssuers.Candidate] = []
+        let issuers =
+            anchors.map { (certificate: $0.0, x509: $0.1, anchor: true) }
+            + authorities.compactMap { a in a.x509.map { (certificate: a, x509: $0, anchor: false) } }
+        for (certificate, x509, anchor) in issuers {
             var verified: VerifiedIssuer?
-            if Self.maySignAlone(authority),
-                let path = trustStore.issuerPath(of: x509, intermediates: pool, at: time), path.maySignLeaves
+            // An anchor counts only as a path of its own: OpenSSL ends a leaf's path at the first
+            // anchor, but verifying the anchor itself may climb on through certificates at hand
+            // (x509-limbo's root-and-intermediate-swapped).
+            if let certificate, Self.maySignAlone(certificate, x509),
+                let path = trustStore.issuerPath(of: x509, intermediates: pool, at: time), path.maySignLeaves,
+                !anchor || path.length == 1
             {
-                verified = VerifiedIssuer(certificate: authority, pathLength: path.length)
+                verified = VerifiedIssuer(certificate: certificate, pathLength: path.length)
             }
             candidates.append(VerifiedIssuers.Candidate(x509: x509, verified: verified))
         }
-        let issuers = VerifiedIssuers(candidates: candidates, known: Set(authorities.map(\.sha256)))
-        guard !issuers.isEmpty else { return self }
-        return CertificateValidator(trustAnchors: trustAnchors, policy: policy, verifiedIssuers: issuers)
+        var verified = VerifiedIssuers(candidates: candidates, known: Set(authorities.map(\.sha256)))
+        verified.anchors = Set(anchors.compactMap { $0.0?.sha256 })
+        guard !verified.isEmpty else { return self }
+        return CertificateValidator(trustAnchors: trustAnchors, policy: policy, verifiedIssuers: verified)
     }
 
     /// The path length when `certificate` is issued by a verified issuer and
@@ -90,6 +113,7 @@ extension CertificateValidator {
         if let intermediates, !intermediates.allSatisfy({ verifiedIssuers.known.contains($0.sha256) }) {
             return nil
         }
+        if verifiedIssuers.anchors.contains(certificate.sha256) { return nil }
         guard let view = X509Ref.keyless(certificate.der, fields: fields), view.passesLeafRules else {
             return nil
         }
@@ -100,10 +124,13 @@ extension CertificateValidator {
         return issuer.pathLength + 1
     }
 
-    /// An issuer whose key swift-crypto holds, a CA whose keyUsage (if any)
-    /// allows keyCertSign (RFC 5280 §4.2.1.3), as OpenSSL's `check_issued` requires.
-    private static func maySignAlone(_ issuer: ParsedCertificate) -> Bool {
-        guard issuer.verifiableInSwift, issuer.isCA else { return false }
+    /// An issuer whose key swift-crypto holds (so an EC key on a named curve,
+    /// never explicit parameters, which OpenSSL refuses above a leaf), a CA by
+    /// OpenSSL's own reading too (`X509_check_ca`: an anchor at the top of a
+    /// path is otherwise held to less), whose keyUsage (if any) allows
+    /// keyCertSign (RFC 5280 §4.2.1.3), as OpenSSL's `check_issued` requires.
+    private static func maySignAlone(_ issuer: ParsedCertificate, _ x509: X509Ref) -> Bool {
+        guard issuer.verifiableInSwift, issuer.isCA, x509.isCertificateAuthority else { return false }
         do {
             return try issuer.view.extensions.keyUsage?.keyCertSign ?? true
         } catch {

@@ -54,6 +54,11 @@ extension X509Ref {
             || X509_get_ext_by_NID(pointer, NID_sbgp_autonomousSysNum, -1) >= 0
     }
 
+    /// OpenSSL's own CA test (`X509_check_ca` is 1: basicConstraints cA, and
+    /// keyCertSign if keyUsage is present), which a path requires of every
+    /// issuer below its top.
+    var isCertificateAuthority: Bool { X509_check_ca(pointer) == 1 }
+
     /// True when OpenSSL would take this certificate as a possible issuer of
     /// `subject` while building a path (`X509_check_issued(3)`: names, the
     /// authority key identifier, the key type against the signature
