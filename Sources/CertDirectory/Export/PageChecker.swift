@@ -64,15 +64,25 @@ struct PageChecker: Sendable {
         for found in values.certificates {
             let certificate = found.certificate
             let expectation = address.map { AddressExpectation(address: $0) }
-            let result: ValidationResult
+            var issuer: VerifiedIssuer?
+            var result = validator.validate(
+                certificate, purpose: .encrypt, address: expectation, intermediates: pool, at: time,
+                signatureOnlyIssuer: &issuer, signatureOnly: checker != nil)
             if let checker {
-                result =
-                    await checker.check(
-                        certificate, purpose: .encrypt, address: expectation, intermediates: pool, at: time
-                    ).result
-            } else {
-                result = validator.validate(
-                    certificate, purpose: .encrypt, address: expectation, intermediates: pool, at: time)
+                // The signature-only route asks the issuer's verified CRL; any other leaf takes resolve's road.
+                if let leaf = certificate.x509, let issuer = issuer?.certificate.x509,
+                    let crl = await checker.issuerCRLStatus(
+                        of: leaf, issuer: issuer, intermediates: pool.compactMap(\.x509), at: time)
+                {
+                    result.revocation = crl.status
+                    result.revocationSource = crl.source
+                    if let reason = crl.reason { result.reasons.append(reason) }
+                } else {
+                    result =
+                        await checker.check(
+                            certificate, purpose: .encrypt, address: expectation, intermediates: pool, at: time
+                        ).result
+                }
             }
             var reasons = result.reasons
             if address == nil && !certificate.isCA {
