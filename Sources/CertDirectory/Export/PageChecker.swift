@@ -58,12 +58,14 @@ struct PageChecker: Sendable {
     func checkEntry(_ entry: LDAPEntry) async -> CheckedEntry {
         let values = EntryValues(entry: entry, uri: uri)
         let address = values.primaryAddress.flatMap(MailAddress.init)
+        // The entry's other mail values (RFC 4524): a certificate naming one is the entry's too.
+        let otherMail = values.mail.dropFirst().compactMap(MailAddress.init)
         let pool = intermediates + values.certificates.map(\.certificate).filter(\.isCA)
         var items: [CheckedItem] = []
         var usableSHA = Set<String>()
         for found in values.certificates {
             let certificate = found.certificate
-            let expectation = address.map { AddressExpectation(address: $0) }
+            let expectation = address.map { AddressExpectation(address: $0, otherMail: otherMail) }
             var issuer: VerifiedIssuer?
             var result = validator.validate(
                 certificate, purpose: .encrypt, address: expectation, intermediates: pool, at: time,
