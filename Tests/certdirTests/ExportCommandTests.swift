@@ -38,12 +38,10 @@ struct ExportCommandTests {
         return expected
     }
 
-    /// The sample's revoked certificates (revoked@example.com). Export does not check
-    /// revocation yet (issue 17 item 4): their expectations are known issues until it does.
+    /// The sample's revoked certificates (revoked@example.com, listed on the intermediate's CRL).
     var revokedBySample: Set<String> {
         Set(sample.certificates.filter { $0.reasons.contains("revoked") }.map(\.sha256))
     }
-    static let exportRevocation = "export does not check revocation yet (issue 17 item 4)"
 
     @Test("an anonymous export pages past the 1,000-entry size limit and returns every certificate")
     func pastSizeLimit() throws {
@@ -92,11 +90,18 @@ struct ExportCommandTests {
             let manifestReasons = Set(sample.certificates.first { $0.sha256 == sha }?.reasons ?? [])
             let reasons = Set((record["reasons"] as? [[String: String]] ?? []).compactMap { $0["code"] })
             if revokedBySample.contains(sha) {
-                withKnownIssue(Comment(rawValue: Self.exportRevocation)) {
-                    #expect(expected[sha] == usable, "\(sha.prefix(12)) \(record["reasons"] ?? "")")
-                    #expect(reasons == manifestReasons, "\(sha.prefix(12))")
-                }
-                continue
+                #expect(record["revocation"] as? String == "revoked", "\(sha.prefix(12))")
+                #expect((record["revocationSource"] as? String)?.hasPrefix("crl ") == true, "\(record)")
+            }
+            // A usable certificate was checked against a current CRL (the sample publishes them), or,
+            // without a CRL for it (the EAI person's certificate names no distribution point), says unknown.
+            if usable {
+                let revocation = record["revocation"] as? String
+                let source = record["revocationSource"] as? String
+                #expect(
+                    (revocation == "good" && source?.hasPrefix("crl ") == true)
+                        || (revocation == "unknown" && source == nil),
+                    "\(record["subject"] ?? "") \(revocation ?? "") \(source ?? "")")
             }
             #expect(expected[sha] == usable, "\(sha.prefix(12)) \(record["reasons"] ?? "")")
             #expect(reasons == manifestReasons, "\(sha.prefix(12))")
@@ -112,10 +117,23 @@ struct ExportCommandTests {
         let outcome = try export(["--filter", "(!(uid=bulk*))", "--only-usable", "--out", output.path])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let all = try records(String(contentsOf: output, encoding: .utf8))
-        withKnownIssue(Comment(rawValue: Self.exportRevocation)) {
-            #expect(all.count == sampleExpectation.values.filter { $0 }.count)
-        }
+        #expect(all.count == sampleExpectation.values.filter { $0 }.count)
         #expect(all.allSatisfy { $0["status"] as? String == "usable" })
+        #expect(!revokedBySample.isEmpty)
+        #expect(all.allSatisfy { !revokedBySample.contains($0["sha256"] as? String ?? "") })
+        #expect(outcome.stderr.contains("revocation checked by crl: "), "\(outcome.stderr)")
+    }
+
+    @Test("--revocation off: every certificate says revocation not-checked, usable or not; revoked@ is then usable")
+    func revocationOff() throws {
+        let outcome = try export(["--filter", "(!(uid=bulk*))", "--revocation", "off"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let all = try records(outcome.stdout).filter { $0["subject"] is String }
+        #expect(!all.isEmpty)
+        #expect(all.allSatisfy { $0["revocation"] as? String == "not-checked" })
+        let revoked = all.filter { revokedBySample.contains($0["sha256"] as? String ?? "") }
+        #expect(!revoked.isEmpty && revoked.allSatisfy { $0["status"] as? String == "usable" })
+        #expect(outcome.stderr.contains("revocation: not checked (--revocation off)"), "\(outcome.stderr)")
     }
 
     @Test("p7c is read by openssl pkcs7 -print_certs")
@@ -157,11 +175,9 @@ struct ExportCommandTests {
         ])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let text = try String(contentsOf: output, encoding: .utf8)
-        withKnownIssue(Comment(rawValue: Self.exportRevocation)) {
-            #expect(
-                text.components(separatedBy: "-----BEGIN CERTIFICATE-----").count - 1
-                    == sampleExpectation.values.filter { $0 }.count)
-        }
+        #expect(
+            text.components(separatedBy: "-----BEGIN CERTIFICATE-----").count - 1
+                == sampleExpectation.values.filter { $0 }.count)
         #expect(try runTool("openssl", ["storeutl", "-noout", "-certs", output.path]).status == 0)
     }
 

@@ -153,4 +153,68 @@ final class RevocationCommandTests {
         #expect(codes(preferred.record, "warnings").contains("revocation-unknown"))
         #expect(revocation(preferred.record) == ["unknown"])
     }
+
+    /// `certdir export` of this directory's people, as JSON Lines records by mail address.
+    func export(_ mode: String, _ extra: [String] = []) throws -> (
+        status: Int32, records: [String: [String: Any]], stderr: String
+    ) {
+        let outcome = try CertDirProcess.run(
+            [
+                "export", "--uri", scratch.info.ldapURI, "--base", "dc=example,dc=com", "--trust-anchor",
+                folder.appendingPathComponent("root.pem").path, "--revocation", mode, "--network-timeout", "2",
+                "--filter", "(mail=*)",
+            ] + extra)
+        var records: [String: [String: Any]] = [:]
+        for line in outcome.stdout.split(separator: "\n") {
+            guard let record = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                let mail = (record["entries"] as? [[String: Any]])?.first?["mail"] as? String
+            else { continue }
+            records[mail] = record
+        }
+        return (outcome.status, records, outcome.stderr)
+    }
+
+    func exportCodes(_ record: [String: Any]?) -> Set<String> {
+        Set((record?["reasons"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String })
+    }
+
+    @Test("export checks revocation as resolve does: revoked is refused and left out of --only-usable")
+    func exportRevoked() throws {
+        for mode in ["prefer", "require"] {
+            let all = try export(mode)
+            #expect(all.status == 0, "\(all.stderr)")
+            let revoked = all.records["revoked@example.com"]
+            #expect(revoked?["status"] as? String == "unusable", "\(mode)")
+            #expect(revoked?["revocation"] as? String == "revoked", "\(mode)")
+            #expect(exportCodes(revoked).contains("revoked"), "\(mode)")
+            #expect(all.records["good@example.com"]?["revocation"] as? String == "good", "\(mode)")
+            #expect(all.records["good@example.com"]?["status"] as? String == "usable", "\(mode)")
+            let usable = try export(mode, ["--only-usable"])
+            #expect(usable.records["revoked@example.com"] == nil, "\(mode)")
+            #expect(usable.records["good@example.com"] != nil, "\(mode)")
+        }
+    }
+
+    @Test("export with an unreachable distribution point: require refuses, prefer marks revocation unknown")
+    func exportUnreachableCDP() throws {
+        let required = try export("require")
+        #expect(required.status == 0, "\(required.stderr)")
+        #expect(required.records["down@example.com"]?["status"] as? String == "unusable")
+        #expect(exportCodes(required.records["down@example.com"]).contains("revocation-unknown"))
+        #expect(try export("require", ["--only-usable"]).records["down@example.com"] == nil)
+        let preferred = try export("prefer")
+        #expect(preferred.records["down@example.com"]?["status"] as? String == "usable")
+        #expect(preferred.records["down@example.com"]?["revocation"] as? String == "unknown")
+    }
+
+    @Test("export --revocation off: no record claims a revocation outcome; the summary says so")
+    func exportRevocationOff() throws {
+        let off = try export("off")
+        #expect(off.status == 0, "\(off.stderr)")
+        #expect(!off.records.isEmpty)
+        for (mail, record) in off.records {
+            #expect(record["revocation"] as? String == "not-checked", "\(mail)")
+        }
+        #expect(off.stderr.contains("revocation: not checked"), "\(off.stderr)")
+    }
 }

@@ -107,6 +107,13 @@ extension CertificateValidator {
     func pathThroughVerifiedIssuer(_ certificate: ParsedCertificate, intermediates: [ParsedCertificate]? = nil)
         -> Int?
     {
+        verifiedIssuer(of: certificate, intermediates: intermediates)?.pathLength
+    }
+
+    /// ``pathThroughVerifiedIssuer(_:intermediates:)`` with the issuer that settled it.
+    func verifiedIssuer(of certificate: ParsedCertificate, intermediates: [ParsedCertificate]? = nil)
+        -> (pathLength: Int, issuer: VerifiedIssuer)?
+    {
         guard !verifiedIssuers.isEmpty, certificate.verifiableInSwift, let fields = certificate.signedFields,
             fields.signatureWholeOctets
         else { return nil }
@@ -121,7 +128,7 @@ extension CertificateValidator {
         guard possible.count == 1, let issuer = possible[0].verified else { return nil }
         let leaf = certificate.view
         guard issuer.certificate.view.publicKey.isValidSignature(leaf.signature, for: leaf) else { return nil }
-        return issuer.pathLength + 1
+        return (issuer.pathLength + 1, issuer)
     }
 
     /// An issuer whose key swift-crypto holds (so an EC key on a named curve,

@@ -43,6 +43,22 @@ public struct CertificateValidator: Sendable {
         _ certificate: ParsedCertificate, purpose: Purpose, address: AddressExpectation?,
         intermediates: [ParsedCertificate], at time: Date
     ) -> ValidationResult {
+        var issuer: VerifiedIssuer?
+        return validate(
+            certificate, purpose: purpose, address: address, intermediates: intermediates, at: time,
+            signatureOnlyIssuer: &issuer)
+    }
+
+    /// As ``validate(_:purpose:address:intermediates:at:)``; `signatureOnlyIssuer`
+    /// is set to the verified issuer when the path was settled by the signature
+    /// alone (for the issuer's CRL, see `CertificateChecker.issuerCRLStatus`).
+    /// With `signatureOnly`, a path the signature alone cannot settle is left
+    /// unchecked: the caller takes the full path with revocation instead.
+    func validate(
+        _ certificate: ParsedCertificate, purpose: Purpose, address: AddressExpectation?,
+        intermediates: [ParsedCertificate], at time: Date, signatureOnlyIssuer: inout VerifiedIssuer?,
+        signatureOnly: Bool = false
+    ) -> ValidationResult {
         var result = ValidationResult()
         if certificate.isCA && (purpose == .encrypt || !policy.acceptCASigners) {
             // A path element, never a recipient: its other properties are beside the point.
@@ -57,9 +73,10 @@ public struct CertificateValidator: Sendable {
         checkValidity(certificate, at: time, &result)
         checkKeyUsage(certificate, purpose: purpose, &result)
         checkStrength(certificate, purpose: purpose, &result)
-        if let length = pathThroughVerifiedIssuer(certificate, intermediates: intermediates) {
+        if let (length, issuer) = verifiedIssuer(of: certificate, intermediates: intermediates) {
             result.pathLength = length
-        } else {
+            signatureOnlyIssuer = issuer
+        } else if !signatureOnly {
             checkPath(certificate, intermediates: intermediates.compactMap(\.x509), at: time, &result)
         }
         return result

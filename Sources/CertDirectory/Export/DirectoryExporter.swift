@@ -37,12 +37,21 @@ public struct DirectoryExporter: Sendable {
         progress: @escaping @Sendable (ExportProgress) -> Void = { _ in }
     ) async throws -> ExportProgress {
         let state = ExportState(sink: sink, onlyUsable: options.onlyUsable)
+        // resolve's revocation road: CRLs fetched once per issuer and cached for the run.
+        let revocation =
+            options.revocation == .off
+            ? nil
+            : CertificateChecker(
+                validator: validator, directory: directory, revocation: options.revocation,
+                networkTimeout: directory.servers.first?.timeouts.network ?? .seconds(10), logger: logger)
+        if revocation != nil { state.progress.revocationSources = validator.policy.revocationSources.order }
         do {
             try await DirectoryConnector.withConnection(directory, logger: logger) { connection, _ in
                 // Verify each local intermediate once; leaves then chain to it directly.
                 let fast = validator.promotingVerifiedCAs(intermediates, at: options.time)
                 let checker = PageChecker(
-                    validator: fast, intermediates: intermediates, time: options.time, uri: connection.uri)
+                    validator: fast, intermediates: intermediates, time: options.time, uri: connection.uri,
+                    checker: revocation)
                 let base = try await DirectoryConnector.base(directory, for: connection)
                 let request = SearchRequest(
                     base: base, scope: options.scope, filter: options.effectiveFilter,
@@ -69,9 +78,11 @@ public struct DirectoryExporter: Sendable {
                     progress(state.progress)
                 }
             }
+            await revocation?.close()
             try sink.finish()
             return state.progress
         } catch {
+            await revocation?.close()
             sink.discard()
             throw error
         }
@@ -128,6 +139,7 @@ private final class ExportState: @unchecked Sendable {
                     if !onlyUsable || item.status == .usable { try sink.holder(holder, of: item.sha256) }
                     continue
                 }
+                if item.certificate != nil { progress.revocation[item.revocation, default: 0] += 1 }
                 if item.certificate == nil {
                     // Not a certificate: counted apart, so the summary's certificates are those written.
                     progress.malformed += 1
@@ -143,7 +155,8 @@ private final class ExportState: @unchecked Sendable {
                 if onlyUsable && item.status != .usable { continue }
                 try sink.record(
                     ExportRecord(
-                        sha256: item.sha256, certificate: item.certificate, status: item.status, reasons: item.reasons,
+                        sha256: item.sha256, certificate: item.certificate, status: item.status,
+                        revocation: item.revocation, revocationSource: item.revocationSource, reasons: item.reasons,
                         holders: [holder]))
             }
             let values = entry.values.filter { !onlyUsable || $0.usable }

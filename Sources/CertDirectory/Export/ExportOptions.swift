@@ -12,16 +12,23 @@ public struct ExportOptions: Sendable {
     public var onlyUsable: Bool
     /// The evaluation instant for every check.
     public var time: Date
+    /// How revocation is checked, as in `resolve`: each certificate's path
+    /// against its CRLs (fetched once per issuer and cached for the run), and
+    /// its OCSP responder only when the validator's
+    /// ``ValidationPolicy/revocationSources`` name OCSP. ``RevocationMode/off``
+    /// marks every record ``RevocationStatus/notChecked``.
+    public var revocation: RevocationMode
 
     public init(
         scope: SearchScope = .sub, filter: LDAPFilter? = nil, pageSize: Int = 500,
-        onlyUsable: Bool = false, time: Date = Date()
+        onlyUsable: Bool = false, time: Date = Date(), revocation: RevocationMode = .prefer
     ) {
         self.scope = scope
         self.filter = filter
         self.pageSize = pageSize
         self.onlyUsable = onlyUsable
         self.time = time
+        self.revocation = revocation
     }
 
     /// Entries that carry any certificate attribute, in either spelling.
@@ -49,4 +56,8 @@ public struct ExportProgress: Sendable {
     /// Certificates per reason code, over the unusable ones.
     public var reasons: [ReasonCode: Int] = [:]
     public var referrals: [String] = []
+    /// Distinct certificates per revocation outcome (``RevocationStatus``).
+    public var revocation: [RevocationStatus: Int] = [:]
+    /// The revocation sources asked, in order; empty under ``RevocationMode/off``.
+    public var revocationSources: [RevocationSource] = []
 }

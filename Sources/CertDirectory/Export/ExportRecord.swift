@@ -20,6 +20,12 @@ public struct ExportRecord: Sendable {
     /// `nil` for a malformed value.
     public var certificate: ParsedCertificate?
     public var status: Status
+    /// What the revocation check found; ``RevocationStatus/notChecked`` when
+    /// it was off or the certificate was refused before it, so a `usable`
+    /// status never stands alone for a certificate whose revocation was not checked.
+    public var revocation: RevocationStatus = .notChecked
+    /// Which source decided ``revocation`` (`crl <url>`, `ocsp <url>`, ...).
+    public var revocationSource: String?
     public var reasons: [Finding]
     public var holders: [Holder]
 }

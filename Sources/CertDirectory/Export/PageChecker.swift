@@ -8,6 +8,8 @@ struct CheckedItem: Sendable {
     var certificate: ParsedCertificate?
     var attribute: String
     var status: ExportRecord.Status
+    var revocation: RevocationStatus = .notChecked
+    var revocationSource: String?
     var reasons: [Finding]
 }
 
@@ -26,6 +28,9 @@ struct PageChecker: Sendable {
     let intermediates: [ParsedCertificate]
     let time: Date
     let uri: String
+    /// The revocation road of `resolve` (paths, CRLs, OCSP, cached for the
+    /// run); `nil` under `--revocation off`, where the validator alone decides.
+    var checker: CertificateChecker?
 
     /// Entries per child task: small enough that the cores finish a page
     /// together, large enough that a task's overhead does not count.
@@ -37,7 +42,11 @@ struct PageChecker: Sendable {
         }
         return await withTaskGroup(of: (Int, [CheckedEntry]).self) { group in
             for (index, chunk) in chunks.enumerated() {
-                group.addTask { (index, chunk.map(checkEntry)) }
+                group.addTask {
+                    var checked: [CheckedEntry] = []
+                    for entry in chunk { checked.append(await checkEntry(entry)) }
+                    return (index, checked)
+                }
             }
             var parts = [[CheckedEntry]](repeating: [], count: chunks.count)
             for await (index, checked) in group { parts[index] = checked }
@@ -46,7 +55,7 @@ struct PageChecker: Sendable {
     }
 
     /// Checks every certificate of an entry for the entry's primary address.
-    func checkEntry(_ entry: LDAPEntry) -> CheckedEntry {
+    func checkEntry(_ entry: LDAPEntry) async -> CheckedEntry {
         let values = EntryValues(entry: entry, uri: uri)
         let address = values.primaryAddress.flatMap(MailAddress.init)
         // The entry's other mail values (RFC 4524): a certificate naming one is the entry's too.
@@ -56,26 +65,37 @@ struct PageChecker: Sendable {
         var usableSHA = Set<String>()
         for found in values.certificates {
             let certificate = found.certificate
-            var reasons: [Finding]
-            if let address {
-                reasons =
-                    validator.validate(
-                        certificate, purpose: .encrypt,
-                        address: AddressExpectation(address: address, otherMail: otherMail),
-                        intermediates: pool,
-                        at: time
-                    ).reasons
-            } else {
-                reasons =
-                    validator.validate(certificate, purpose: .encrypt, address: nil, intermediates: pool, at: time)
-                    .reasons
-                if !certificate.isCA { reasons.append(Finding(.addressMismatch, "the entry has no mail address")) }
+            let expectation = address.map { AddressExpectation(address: $0, otherMail: otherMail) }
+            var issuer: VerifiedIssuer?
+            var result = validator.validate(
+                certificate, purpose: .encrypt, address: expectation, intermediates: pool, at: time,
+                signatureOnlyIssuer: &issuer, signatureOnly: checker != nil)
+            if let checker {
+                // The signature-only route asks the issuer's verified CRL; any other leaf takes resolve's road.
+                if let leaf = certificate.x509, let issuer = issuer?.certificate.x509,
+                    let crl = await checker.issuerCRLStatus(
+                        of: leaf, issuer: issuer, intermediates: pool.compactMap(\.x509), at: time)
+                {
+                    result.revocation = crl.status
+                    result.revocationSource = crl.source
+                    if let reason = crl.reason { result.reasons.append(reason) }
+                } else {
+                    result =
+                        await checker.check(
+                            certificate, purpose: .encrypt, address: expectation, intermediates: pool, at: time
+                        ).result
+                }
+            }
+            var reasons = result.reasons
+            if address == nil && !certificate.isCA {
+                reasons.append(Finding(.addressMismatch, "the entry has no mail address"))
             }
             if reasons.isEmpty { usableSHA.insert(certificate.sha256) }
             items.append(
                 CheckedItem(
                     sha256: certificate.sha256, key: Self.key(certificate.sha256), certificate: certificate,
-                    attribute: found.source.attribute, status: reasons.isEmpty ? .usable : .unusable, reasons: reasons))
+                    attribute: found.source.attribute, status: reasons.isEmpty ? .usable : .unusable,
+                    revocation: result.revocation, revocationSource: result.revocationSource, reasons: reasons))
         }
         for bad in values.malformed {
             items.append(

@@ -35,6 +35,8 @@ public struct CertificateChecker: Sendable {
     /// once per checked certificate (`d2i_X509` costs about 180 µs in OpenSSL
     /// 3.0), and reused when an issuer entry publishes an anchor itself.
     private let anchors: [[UInt8]: X509Ref]
+    /// Per issuer and distribution points: the CRL the signature-only route looks serial numbers up in.
+    let issuerCRLs = IssuerCRLMemo()
 
     /// - Parameters:
     ///   - directory: The configured directory, read for issuer entries and
@@ -147,7 +149,7 @@ public struct CertificateChecker: Sendable {
         return last
     }
 
-    private struct Gathered {
+    struct Gathered {
         var pool: [X509Ref]
         var crls: [CRLRef] = []
         /// Where each CRL came from (`crl <url>`, `crl directory entry <dn>`), by CRL.
@@ -158,7 +160,7 @@ public struct CertificateChecker: Sendable {
     }
 
     /// - Parameter leafCRLs: Also fetch the leaf's own CRLs (not when OCSP alone speaks for it).
-    private func gather(leaf: X509Ref, local: [X509Ref], leafCRLs: Bool = true) async -> Gathered {
+    func gather(leaf: X509Ref, local: [X509Ref], leafCRLs: Bool = true) async -> Gathered {
         var gathered = Gathered(pool: local)
         var seenCertificates = Set(local.map(\.der) + [leaf.der])
         var seenCRLs = Set<[UInt8]>()

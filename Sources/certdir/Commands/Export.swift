@@ -9,7 +9,9 @@ struct Export: AsyncParsableCommand {
         discussion: """
             Pages through every entry that carries a certificate attribute (RFC 2696; --filter is ANDed with \
             that), checks each certificate for its entry's mail address exactly as `resolve` does, and writes \
-            each distinct certificate once. Output is staged beside the target and renamed into place only \
+            each distinct certificate once. Revocation is checked as by `resolve` (--revocation prefer by \
+            default): every path against its CRLs, each fetched once per issuer and cached for the run; \
+            per-certificate OCSP only with --revocation-sources naming ocsp. Output is staged beside the target and renamed into place only \
             when the export is complete; a server failure mid-way exits 75 and leaves nothing at the target. \
             --format json is JSON Lines (jsonl is read as json). Exit status: 0 complete; 75 the server \
             failed or capped the result; 77 bind refused or access denied; 78 bad configuration; 64 usage \
@@ -41,6 +43,12 @@ struct Export: AsyncParsableCommand {
     @Option(help: "Output file or folder; - or absent for stdout (not for pem-dir/der-dir).")
     var out: String?
 
+    @Option(
+        help:
+            "Revocation: prefer (an unknown status warns; the default), require (an unknown status refuses) or off (records say revocation not-checked). CRLs are fetched once per issuer; OCSP only when --revocation-sources names it (the default here is crl)."
+    )
+    var revocation: RevocationMode = .prefer
+
     @Flag(name: .customLong("only-usable"), help: "Export only certificates fit for encryption.")
     var onlyUsable = false
 
@@ -69,7 +77,8 @@ struct Export: AsyncParsableCommand {
 
     func run() async throws {
         try await ResolveExit.guarded {
-            let settings = try EffectiveSettings.make(directory, checking)
+            // Per-certificate OCSP in a bulk run is asked for, never the default.
+            let settings = try EffectiveSettings.make(directory, checking, defaultRevocationSources: [.crl])
             for warning in settings.warnings { output.note("warning: \(warning)") }
             SignalCleanup.install()
             let sink = try makeSink(out ?? "-")
@@ -78,7 +87,7 @@ struct Export: AsyncParsableCommand {
                 logger: CLILogging.logger(verbose: output.verbose))
             let options = ExportOptions(
                 scope: scope, filter: filter.map(LDAPFilter.init(rawValue:)), pageSize: pageSize,
-                onlyUsable: onlyUsable, time: settings.time)
+                onlyUsable: onlyUsable, time: settings.time, revocation: revocation)
             let meter = ProgressMeter(enabled: !output.quiet && isatty(STDERR_FILENO) == 1)
             do {
                 let result = try await exporter.run(options, into: sink) { meter.update($0) }

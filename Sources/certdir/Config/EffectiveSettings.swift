@@ -15,8 +15,11 @@ struct EffectiveSettings {
     /// - Parameter directoryNeeded: `false` for commands that only check
     ///   certificates (the `book` commands): the directory part is left empty
     ///   and no bind password is read.
+    /// - Parameter defaultRevocationSources: The order when neither a flag
+    ///   nor the config file gives one (`export` asks CRLs only).
     static func make(
         _ options: DirectoryOptions, _ checking: CheckingOptions, directoryNeeded: Bool = true,
+        defaultRevocationSources: [RevocationSource] = [.ocsp, .crl],
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> EffectiveSettings {
         let layers = try SettingLayers(options, checking, environment: environment)
@@ -76,7 +79,7 @@ struct EffectiveSettings {
             strictLocalPart: layers.switchValue(checking.strictLocalPart, \.strictLocalPart).value)
         policy.revocationSources = RevocationSources(
             order: pick(checking.revocationSources, \.revocationSources).flatMap(RevocationSources.parseOrder)
-                ?? [.ocsp, .crl],
+                ?? defaultRevocationSources,
             ocspResponder: pick(checking.ocspResponder, \.ocspResponder),
             ocspNonce: pick(checking.ocspNonce, \.ocspNonce).flatMap(OCSPNoncePolicy.init(rawValue:)) ?? .send)
         var settings = EffectiveSettings(

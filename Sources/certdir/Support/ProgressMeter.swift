@@ -35,6 +35,16 @@ enum ExportSummary {
         if progress.malformed > 0 { line += ", \(count(progress.malformed, "malformed value")) (not certificates)" }
         line += ", \(count(progress.duplicates, "duplicate value")) (held by more than one entry or attribute)"
         var lines = [line]
+        if progress.revocationSources.isEmpty {
+            lines.append("  revocation: not checked (--revocation off)")
+        } else {
+            let outcomes = RevocationStatus.allCases.compactMap { status in
+                progress.revocation[status].map { "\($0) \(status.rawValue)" }
+            }
+            lines.append(
+                "  revocation checked by \(progress.revocationSources.map(\.rawValue).joined(separator: ", then ")): "
+                    + (outcomes.isEmpty ? "no certificates" : outcomes.joined(separator: ", ")))
+        }
         for (code, count) in progress.reasons.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             lines.append("  \(code.rawValue): \(count)")
         }

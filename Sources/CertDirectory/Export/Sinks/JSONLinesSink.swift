@@ -2,7 +2,8 @@ import Foundation
 
 /// `--format jsonl`: one JSON object per distinct certificate (or malformed
 /// value), as published in `schema/export-record.schema.json`: sha256,
-/// subject, issuer, serial, notBefore, notAfter, status, reasons, and
+/// subject, issuer, serial, notBefore, notAfter, status, revocation (and
+/// revocationSource when one decided), reasons, and
 /// `entries` (dn, mail, attribute of every entry holding it).
 ///
 /// Records are written as they are found. A certificate met again on another
@@ -106,6 +107,8 @@ public final class JSONLinesSink: ExportSink {
         var notBefore: String?
         var notAfter: String?
         var status: String
+        var revocation: String?
+        var revocationSource: String?
         var reasons: [Finding]
         var entries: [Holder]
 
@@ -118,6 +121,8 @@ public final class JSONLinesSink: ExportSink {
             notBefore = record.certificate.map { RFC3339.format($0.notBefore) }
             notAfter = record.certificate.map { RFC3339.format($0.notAfter) }
             status = record.status.rawValue
+            revocation = record.certificate == nil ? nil : record.revocation.rawValue
+            revocationSource = record.revocationSource
             reasons = record.reasons
             entries = record.holders.map(Holder.init)
         }
@@ -132,6 +137,8 @@ public final class JSONLinesSink: ExportSink {
             line.field("notBefore", notBefore)
             line.field("notAfter", notAfter)
             line.field("status", status)
+            if let revocation { line.field("revocation", revocation) }
+            if let revocationSource { line.field("revocationSource", revocationSource) }
             line.field("reasons", objects: reasons) { object, finding in
                 object.field("code", finding.code.rawValue)
                 object.field("message", finding.message)
@@ -145,7 +152,8 @@ public final class JSONLinesSink: ExportSink {
         }
 
         enum CodingKeys: String, CodingKey {
-            case sha256, subject, issuer, serial, notBefore, notAfter, status, reasons, entries
+            case sha256, subject, issuer, serial, notBefore, notAfter, status, revocation, revocationSource, reasons,
+                entries
         }
     }
 }
