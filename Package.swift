@@ -39,11 +39,18 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
         ),
+        // ICU's UTS #46 (IDNA2008) for internationalised mail domains; only `Identity/ICU/` imports it.
+        .systemLibrary(
+            name: "CICU",
+            pkgConfig: "icu-uc",
+            providers: [.apt(["libicu-dev"]), .brew(["icu4c"])]
+        ),
         .target(
             name: "CertDirectory",
             dependencies: [
                 "CLDAP",
                 "COpenSSL",
+                "CICU",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),

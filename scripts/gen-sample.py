@@ -675,6 +675,115 @@ def publish_revocation(s, out, root, inter, ocsp_url, ocsp_port):
             "index": "pki/index.txt", "revoked": [sha256(d) for d in s.revoked]}
 
 
+# ---------------------------------------------------------------- mailbox identity (issue 16)
+# People whose addresses take the internationalised forms: an EAI (RFC 6531) mailbox held only
+# in proxyAddresses (OpenLDAP's mail is IA5, RFC 4524) and named by an SmtpUTF8Mailbox otherName
+# (RFC 9598), and IDN people stored in one spelling and asked for in the other.
+
+ID_ON_SMTP_UTF8_MAILBOX = x509.ObjectIdentifier("1.3.6.1.5.5.7.8.9")
+
+
+def utf8_mailbox(address):
+    """SmtpUTF8Mailbox otherName: the value is a DER UTF8String."""
+    return x509.OtherName(ID_ON_SMTP_UTF8_MAILBOX, tlv(0x0C, address.encode()))
+
+
+def without_mail(s, dn, placeholder, address):
+    """Drop the mail line entry() wrote (the person has none) and file the certificates under address."""
+    s.ldif[-1] = s.ldif[-1].replace(ldif_attr("mail", placeholder), "")
+    for rec in s.certs:
+        if rec["dn"] == dn:
+            rec["address"] = address
+
+
+def build_identity(s, inter):
+    # EAI: no mail (IA5 cannot hold it); proxyAddresses SMTP:jörg@example.com; the certificate
+    # names the mailbox only as SmtpUTF8Mailbox, and a decoy subject emailAddress that must not count.
+    k = new_ec()
+    b = (x509.CertificateBuilder()
+         .subject_name(name((NameOID.ORGANIZATION_NAME, "Example Corp"), (NameOID.COMMON_NAME, "Jörg Eai"),
+                            (NameOID.EMAIL_ADDRESS, "decoy@example.com")))
+         .issuer_name(inter.cert.subject).public_key(k.public_key())
+         .serial_number(x509.random_serial_number()).not_valid_before(VALID[0]).not_valid_after(VALID[1])
+         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+         .add_extension(KU_EC_ENC, critical=True).add_extension(EKU_EMAIL, critical=False)
+         .add_extension(x509.SubjectAlternativeName([utf8_mailbox("jörg@example.com")]), critical=False)
+         .add_extension(x509.SubjectKeyIdentifier.from_public_key(k.public_key()), critical=False)
+         .add_extension(inter.aki, critical=False))
+    der = b.sign(inter.key, hashes.SHA256()).public_bytes(DER)
+    dn = s.entry("eai", "eai-placeholder@example.com", "Jörg Eai", [(der, k, [])],
+                 proxy=["SMTP:jörg@example.com"])
+    without_mail(s, dn, "eai-placeholder@example.com", "jörg@example.com")
+    s.person("jörg@example.com", "ok", der=der, dn=dn,
+             note="EAI: no mail; proxyAddresses SMTP:jörg@example.com; the certificate names it only as "
+                  "SmtpUTF8Mailbox (RFC 9598), beside a subject emailAddress decoy@ that must not count; "
+                  "the search's UTF-8 term on the IA5 mail must not fail the lookup")
+    s.person("JÖRG@example.com", "no-usable-certificate",
+             note="the directory's caseIgnoreMatch on proxyAddresses finds the entry, but a certificate "
+                  "names a mailbox octet for octet (ASCII letters aside): jörg@ is not JÖRG@")
+    s.person("decoy@example.com", "not-found", note="only in the EAI certificate's subject emailAddress")
+
+    # IDN, stored as the A-label in mail (IA5), certificate rfc822Name with the A-label; asked both ways.
+    k = new_ec()
+    der = issue(inter, k, "Anna Idn", san=["anna@xn--bcher-kva.example"], ku=KU_EC_ENC)
+    dn = s.entry("anna.idn", "anna@xn--bcher-kva.example", "Anna Idn", [(der, k, [])])
+    s.person("anna@bücher.example", "ok", der=der, dn=dn,
+             note="asked with the U-label; mail and rfc822Name hold the A-label xn--bcher-kva")
+    s.person("anna@xn--bcher-kva.example", "ok", der=der, dn=dn, note="asked with the A-label")
+    s.person("anna@bucher.example", "not-found", note="bucher is another domain than bücher")
+
+    # IDN, stored only as the U-label (proxyAddresses is a Directory String); asked with the A-label.
+    k = new_ec()
+    der = issue(inter, k, "Bernd Idn", san=["bernd@xn--bcher-kva.example"], ku=KU_EC_ENC)
+    dn = s.entry("bernd.idn", "bernd-placeholder@example.com", "Bernd Idn", [(der, k, [])],
+                 proxy=["SMTP:bernd@bücher.example"])
+    without_mail(s, dn, "bernd-placeholder@example.com", "bernd@bücher.example")
+    s.person("bernd@xn--bcher-kva.example", "ok", der=der, dn=dn,
+             note="asked with the A-label; the directory holds only SMTP:bernd@bücher.example")
+    s.person("bernd@BÜCHER.example", "ok", der=der, dn=dn, note="upper-case U-label")
+
+    # ß is not ss (non-transitional UTS #46): a person at strasse.example, asked at straße.example.
+    k = new_ec()
+    der = issue(inter, k, "Sam Strasse", san=["sam@strasse.example"], ku=KU_EC_ENC)
+    dn = s.entry("sam.strasse", "sam@strasse.example", "Sam Strasse", [(der, k, [])])
+    s.person("sam@strasse.example", "ok", der=der, dn=dn, note="ASCII domain strasse.example")
+    s.person("sam@straße.example", "not-found",
+             note="straße.example is xn--strae-oqa.example, never strasse.example (no transitional mapping)")
+
+
+# ---------------------------------------------------------------- several mail values (issue 16)
+# RFC 4524 mail is multi-valued; equality matches any value.
+
+
+def add_mail(s, first, *more):
+    """Add more mail values after the one entry() wrote."""
+    s.ldif[-1] = s.ldif[-1].replace(ldif_attr("mail", first), ldif_attr("mail", first)
+                                    + "".join(ldif_attr("mail", m) for m in more), 1)
+
+
+def build_several_mail(s, inter):
+    # One certificate per address; the second one is newer, and must still not answer for the first.
+    k1, k2 = new_ec(), new_ec()
+    first = issue(inter, k1, "Tina Twomail", san=["tina.first@example.com"], ku=KU_EC_ENC,
+                  validity=(VALID[0] - 10 * DAY, VALID[1]))
+    second = issue(inter, k2, "Tina Twomail", san=["tina.second@example.com"], ku=KU_EC_ENC)
+    dn = s.entry("twomail", "tina.first@example.com", "Tina Twomail", [(first, k1, []), (second, k2, [])])
+    add_mail(s, "tina.first@example.com", "tina.second@example.com")
+    s.person("tina.first@example.com", "ok", der=first, dn=dn,
+             note="mail tina.first@ and tina.second@, one certificate each; the newer one names second@ only: "
+                  "the certificate naming the asked address wins")
+    s.person("tina.second@example.com", "ok", der=second, dn=dn,
+             note="the second mail value; its own certificate answers")
+    # Only one certificate, naming the first mail value; asked by the second: accepted with a note.
+    k = new_ec()
+    der = issue(inter, k, "Olga Othermail", san=["olga@example.com"], ku=KU_EC_ENC)
+    dn = s.entry("othermail", "olga@example.com", "Olga Othermail", [(der, k, [])])
+    add_mail(s, "olga@example.com", "olga.o@example.com")
+    s.person("olga.o@example.com", "ok", der=der, dn=dn, warnings=["other-mail-value"],
+             note="second mail value; the only certificate names the first (olga@): accepted with "
+                  "other-mail-value, refused under --strict-local-part")
+
+
 # ---------------------------------------------------------------- bulk
 
 _BULK = {}
@@ -764,6 +873,8 @@ def main():
 
     s = Sample(out)
     build(s, inter, untrusted)
+    build_identity(s, inter)
+    build_several_mail(s, inter)
     revocation = publish_revocation(s, out, root, inter, ocsp_url, a.ocsp_port)
     with open(os.path.join(out, "people.ldif.tmp"), "w") as f:
         f.write(f"# certdir sample people generated by gen-sample.py at {NOW.isoformat()}; "

@@ -20,6 +20,16 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         guard normalized.matches(address, strictLocalPart: true), normalized.normalized == address.normalized else {
             fuzzFailure("normalising \(text) is not stable")
         }
+        // The book key (A-label domain, ASCII-folded local part) is an address with the same key,
+        // and every search spelling names the same mailbox.
+        guard let keyed = MailAddress(address.bookKey), keyed.bookKey == address.bookKey else {
+            fuzzFailure("the book key of \(text) is not stable")
+        }
+        for spelling in address.searchSpellings {
+            guard let other = MailAddress(spelling), other.matches(address, strictLocalPart: true) else {
+                fuzzFailure("the spelling \(spelling) of \(text) is another mailbox")
+            }
+        }
     }
     for value in [bytes, Array(text.utf8)] {
         let filter = LDAPFilter.equal("mail", bytes: value).rawValue

@@ -56,12 +56,13 @@ public struct TestPKI: Sendable {
     ///   - eku: `nil` omits the extension.
     ///   - san: rfc822Name values; empty omits the extension.
     ///   - subjectEmail: a legacy emailAddress RDN in the subject.
+    ///   - smtpUTF8Mailboxes: SmtpUTF8Mailbox otherName values (RFC 9598 §3), after the rfc822Names.
     public func leaf(
         key: LeafKey = .p256, keyUsage: KeyUsage? = KeyUsage(keyAgreement: true),
         eku: [ExtendedKeyUsage.Usage]? = [.emailProtection], san: [String] = ["alice@example.com"],
         subjectEmail: String? = nil, notBefore: Date = referenceTime - 86_400,
         notAfter: Date = referenceTime + 86_400 * 365,
-        isCA: Bool = false, issuedBy other: TestPKI? = nil
+        isCA: Bool = false, issuedBy other: TestPKI? = nil, smtpUTF8Mailboxes: [String] = []
     ) throws -> [UInt8] {
         let issuer = other ?? self
         let (publicKey, _) = try key.make()
@@ -78,7 +79,11 @@ public struct TestPKI: Sendable {
                     : BasicConstraints.notCertificateAuthority)
             if let keyUsage { Critical(keyUsage) }
             if let eku { try ExtendedKeyUsage(eku) }
-            if !san.isEmpty { SubjectAlternativeNames(san.map { .rfc822Name($0) }) }
+            if !san.isEmpty || !smtpUTF8Mailboxes.isEmpty {
+                SubjectAlternativeNames(
+                    san.map { .rfc822Name($0) }
+                        + (try smtpUTF8Mailboxes.map { .otherName(try Self.smtpUTF8Mailbox($0)) }))
+            }
         }
         let certificate = try Certificate(
             version: .v3, serialNumber: .init(), publicKey: publicKey, notValidBefore: notBefore,
@@ -86,6 +91,14 @@ public struct TestPKI: Sendable {
             issuer: issuer.rootName, subject: subject, signatureAlgorithm: .ecdsaWithSHA256, extensions: extensions,
             issuerPrivateKey: .init(issuer.rootKey))
         return try Self.der(certificate)
+    }
+
+    /// An SmtpUTF8Mailbox otherName (id-on-SmtpUTF8Mailbox, 1.3.6.1.5.5.7.8.9): a UTF8String.
+    static func smtpUTF8Mailbox(_ mailbox: String) throws -> GeneralName.OtherName {
+        var serializer = DER.Serializer()
+        try serializer.serialize(ASN1UTF8String(mailbox))
+        return GeneralName.OtherName(
+            typeID: [1, 3, 6, 1, 5, 5, 7, 8, 9], value: try ASN1Any(derEncoded: serializer.serializedBytes))
     }
 
     public var rootDER: [UInt8] { (try? Self.der(root)) ?? [] }

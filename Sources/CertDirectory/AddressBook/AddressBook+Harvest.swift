@@ -41,8 +41,7 @@ extension AddressBook {
             outcome.reasons.append(Finding(.addressMismatch, "the message has no From address"))
             return outcome
         }
-        let named = (signer.rfc822Names.isEmpty ? signer.subjectEmailAddresses : signer.rfc822Names)
-            .compactMap(MailAddress.init)
+        let named = signer.mailboxAddresses
         if !named.contains(where: { $0.matches(from, strictLocalPart: false) }) {
             // The verifier skips the address check for a certificate without any
             // address; the book files certificates only under an address they name.

@@ -56,9 +56,7 @@ extension AddressBook {
                     report.skipped.append((path, "\(certificate.subject) is a CA certificate"))
                     continue
                 }
-                let names =
-                    certificate.rfc822Names.isEmpty ? certificate.subjectEmailAddresses : certificate.rfc822Names
-                let addresses = Set(names.compactMap { MailAddress($0) }.map { BookAddress.normalise($0.description) })
+                let addresses = Set(certificate.mailboxAddresses.map(\.bookKey))
                 if addresses.isEmpty {
                     report.skipped.append((path, "\(certificate.subject) names no mail address"))
                 }

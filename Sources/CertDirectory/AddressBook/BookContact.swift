@@ -51,8 +51,13 @@ public struct BookCertificate: Sendable {
     }
 }
 
-/// What the book normalises addresses to: matching is case-insensitive, so
-/// `Alice@Example.COM` and `alice@example.com` are one contact.
+/// What the book normalises addresses to (``MailAddress/bookKey``): the domain
+/// as a lower-case A-label and the local part folded for ASCII letters only, so
+/// `Alice@Example.COM` and `alice@example.com` are one contact, and so are
+/// `jörg@bücher.example` and `jörg@xn--bcher-kva.example`, but `Jörg@` and
+/// `jörg@` are not (no Unicode case folding: they may be two mailboxes).
 enum BookAddress {
-    static func normalise(_ address: String) -> String { address.lowercased() }
+    static func normalise(_ address: String) -> String {
+        MailAddress(address)?.bookKey ?? MailAddress.asciiLowercased(address)
+    }
 }

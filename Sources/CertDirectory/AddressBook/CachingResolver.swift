@@ -124,7 +124,7 @@ struct BookStage: Sendable {
     func missing(_ address: String) -> CandidateSet {
         CandidateSet(
             settled: MailAddress(address) == nil
-                ? Resolution(address: address, status: .error, error: MalformedAddressError(address: address))
+                ? MalformedAddressError.settled(address)
                 : Resolution(
                     address: address, status: .error, warnings: [Finding(.notInAddressBook)],
                     error: NotInAddressBookError(address: address)))

@@ -22,8 +22,7 @@ public enum CertificateStatus: String, Sendable, Codable, CaseIterable {
         _ certificate: ParsedCertificate, address: String, aliases: [String] = [], validator: CertificateValidator,
         intermediates: [ParsedCertificate], at time: Date
     ) -> (status: CertificateStatus, reasons: [Finding]) {
-        let named = (certificate.rfc822Names.isEmpty ? certificate.subjectEmailAddresses : certificate.rfc822Names)
-            .compactMap(MailAddress.init)
+        let named = certificate.mailboxAddresses
         let primary = aliases.compactMap(MailAddress.init).first { alias in
             named.contains { $0.matches(alias, strictLocalPart: validator.policy.strictLocalPart) }
         }

@@ -112,10 +112,9 @@ public struct CertificateValidator: Sendable {
     private func checkAddress(
         _ certificate: ParsedCertificate, _ expected: AddressExpectation, _ result: inout ValidationResult
     ) {
-        let sanNames = certificate.rfc822Names
-        // RFC 8550 §3: the subject emailAddress counts only without any rfc822Name.
-        let legacy = sanNames.isEmpty
-        let names = (legacy ? certificate.subjectEmailAddresses : sanNames).compactMap(MailAddress.init)
+        // RFC 8550 §3, RFC 9598: rfc822Name and SmtpUTF8Mailbox; the subject emailAddress only without either.
+        let (written, legacy) = certificate.mailboxNames
+        let names = written.compactMap(MailAddress.init)
         let strict = policy.strictLocalPart
         if names.contains(where: { $0.matches(expected.address, strictLocalPart: strict) }) {
             if legacy {
@@ -128,6 +127,23 @@ public struct CertificateValidator: Sendable {
             result.warnings.append(
                 Finding(.aliasAddress, "found by the alias \(expected.address); the certificate names \(primary)"))
             if legacy { result.warnings.append(Finding(.legacyEmailAddress)) }
+            return
+        }
+        // RFC 4524 `mail` is multi-valued: the entry holds the asked address and others.
+        if let other = expected.otherMail.first(where: { other in
+            names.contains { $0.matches(other, strictLocalPart: strict) }
+        }) {
+            if strict {
+                result.reasons.append(
+                    Finding(
+                        .otherMailValue, "the certificate names \(other), another mail value, not \(expected.address)"))
+            } else {
+                result.warnings.append(
+                    Finding(
+                        .otherMailValue,
+                        "found by the mail value \(expected.address); the certificate names \(other), another mail value of the same entry"
+                    ))
+            }
             return
         }
         let named = names.isEmpty ? "no address" : names.map(\.description).joined(separator: ", ")
@@ -160,10 +176,15 @@ public struct AddressExpectation: Sendable, Hashable {
     /// The entry's primary address, when the entry was found through a
     /// `proxyAddresses` alias; a certificate naming it is accepted with a warning.
     public var primary: MailAddress?
+    /// The entry's other `mail` values, when the asked address is one of its
+    /// `mail` values (RFC 4524: multi-valued); a certificate naming one of them
+    /// is accepted with a warning (`other-mail-value`), or refused under a strict local-part policy.
+    public var otherMail: [MailAddress]
 
-    public init(address: MailAddress, primary: MailAddress? = nil) {
+    public init(address: MailAddress, primary: MailAddress? = nil, otherMail: [MailAddress] = []) {
         self.address = address
         self.primary = primary
+        self.otherMail = otherMail
     }
 }
 

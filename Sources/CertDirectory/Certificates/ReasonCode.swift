@@ -54,6 +54,11 @@ public enum ReasonCode: String, Sendable, Hashable, CaseIterable, Codable {
     case stale
     /// Offline, and the address book holds no answer for the address.
     case notInAddressBook = "not-in-address-book"
+    /// The address's domain is not a valid IDNA2008 name (UTS #46 non-transitional, RFC 5891 §4.2).
+    case invalidDomain = "invalid-domain"
+    /// The entry holds the asked address as one of several `mail` values and the
+    /// certificate names only another of them (a warning; a reason under a strict local-part policy).
+    case otherMailValue = "other-mail-value"
 
     /// A one-line explanation of the code, for `--explain` and the JSON `message` default.
     public var summary: String {
@@ -82,6 +87,8 @@ public enum ReasonCode: String, Sendable, Hashable, CaseIterable, Codable {
         case .addressBook: "answered from the address book"
         case .stale: "the directory is unreachable; answered from the address book past its time to live"
         case .notInAddressBook: "offline, and the address book holds nothing for this address"
+        case .invalidDomain: "the domain is not a valid internationalised domain name (IDNA2008)"
+        case .otherMailValue: "the certificate names another mail value of the same entry"
         }
     }
 }

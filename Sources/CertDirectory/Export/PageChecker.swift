@@ -49,6 +49,8 @@ struct PageChecker: Sendable {
     func checkEntry(_ entry: LDAPEntry) -> CheckedEntry {
         let values = EntryValues(entry: entry, uri: uri)
         let address = values.primaryAddress.flatMap(MailAddress.init)
+        // The entry's other mail values (RFC 4524): a certificate naming one is the entry's too.
+        let otherMail = values.mail.dropFirst().compactMap(MailAddress.init)
         let pool = intermediates + values.certificates.map(\.certificate).filter(\.isCA)
         var items: [CheckedItem] = []
         var usableSHA = Set<String>()
@@ -58,7 +60,8 @@ struct PageChecker: Sendable {
             if let address {
                 reasons =
                     validator.validate(
-                        certificate, purpose: .encrypt, address: AddressExpectation(address: address),
+                        certificate, purpose: .encrypt,
+                        address: AddressExpectation(address: address, otherMail: otherMail),
                         intermediates: pool,
                         at: time
                     ).reasons

@@ -139,10 +139,8 @@ struct PublishTarget: Sendable {
 }
 
 extension ParsedCertificate {
-    /// The addresses the certificate names for S/MIME: its rfc822Names, or,
-    /// only when it has none, its subject emailAddress (RFC 8550 §3).
-    var publishAddresses: [MailAddress] {
-        let names = rfc822Names
-        return (names.isEmpty ? subjectEmailAddresses : names).compactMap(MailAddress.init)
-    }
+    /// The addresses the certificate names for S/MIME: its rfc822Name and
+    /// SmtpUTF8Mailbox values, or, only without any, its subject emailAddress
+    /// (RFC 8550 §3, RFC 9598).
+    var publishAddresses: [MailAddress] { mailboxAddresses }
 }

@@ -44,4 +44,7 @@ public struct Candidate: Sendable {
     var pendingPath: PendingPath? = nil
 
     public var isFit: Bool { certificate != nil && reasons.isEmpty }
+
+    /// True when the certificate names only another `mail` value of the entry, not the asked address.
+    var namesOtherMailValue: Bool { warnings.contains { $0.code == .otherMailValue } }
 }

@@ -43,5 +43,35 @@ public struct MissingBaseError: Error, Sendable, CustomStringConvertible {
 /// The text given as an address is not an RFC 5322 addr-spec.
 public struct MalformedAddressError: Error, Sendable, CustomStringConvertible {
     public let address: String
-    public var description: String { "not a mail address (RFC 5322 addr-spec): \(address.debugDescription)" }
+    /// Why the address is refused: its syntax, or an invalid internationalised domain.
+    public let problem: MailAddressError
+
+    public init(address: String) {
+        self.address = address
+        do {
+            _ = try MailAddress.parse(address)
+            problem = .syntax
+        } catch {
+            problem = error
+        }
+    }
+
+    public var description: String {
+        switch problem {
+        case .syntax: "not a mail address (RFC 5322 addr-spec): \(address.debugDescription)"
+        case .invalidDomain: "\(address.debugDescription): \(problem)"
+        }
+    }
+
+    /// The findings a refused address carries: `invalid-domain` for an IDNA2008 refusal.
+    public var findings: [Finding] {
+        if case .invalidDomain(let why) = problem { return [Finding(.invalidDomain, why)] }
+        return []
+    }
+
+    /// The settled answer for the address.
+    static func settled(_ address: String, warnings: [Finding] = []) -> Resolution {
+        let error = MalformedAddressError(address: address)
+        return Resolution(address: address, status: .error, warnings: warnings + error.findings, error: error)
+    }
 }

@@ -63,13 +63,11 @@ extension Resolver {
     func lookup(
         _ address: String, base: String, on connection: LDAPConnection, evaluator: RecipientEvaluator, uri: String
     ) async -> CandidateSet {
-        guard MailAddress(address) != nil else {
-            return CandidateSet(
-                settled: Resolution(address: address, status: .error, error: MalformedAddressError(address: address)),
-                fromDirectory: true)
+        guard let wanted = MailAddress(address) else {
+            return CandidateSet(settled: MalformedAddressError.settled(address), fromDirectory: true)
         }
         let request = SearchRequest(
-            base: base, scope: .sub, filter: RecipientSearch.filter(for: address),
+            base: base, scope: .sub, filter: RecipientSearch.filter(for: wanted),
             attributes: RecipientSearch.attributes, sizeLimit: RecipientSearch.entryLimit)
         do {
             let result = try await connection.search(request)

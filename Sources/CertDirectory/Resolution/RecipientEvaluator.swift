@@ -12,10 +12,7 @@ struct RecipientEvaluator: Sendable {
     func evaluate(address: String, entries: [LDAPEntry], referrals: [String], uri: String) -> CandidateSet {
         var warnings = referrals.map { Finding(.referral, "not followed: \($0)") }
         guard let wanted = MailAddress(address) else {
-            return CandidateSet(
-                settled: Resolution(
-                    address: address, status: .error, warnings: warnings,
-                    error: MalformedAddressError(address: address)))
+            return CandidateSet(settled: MalformedAddressError.settled(address, warnings: warnings))
         }
         // The same entry returned twice (a server or referral quirk) is one entry.
         var seenDNs = Set<String>()
@@ -72,7 +69,14 @@ struct RecipientEvaluator: Sendable {
     /// `proxyAddresses` alias rather than its `mail`, a certificate naming the
     /// entry's primary address is accepted too (with a warning).
     private func expectation(for wanted: MailAddress, in entry: EntryValues) -> AddressExpectation {
-        guard !holdsAsPrimary(wanted, entry), let primary = entry.primaryAddress.flatMap(MailAddress.init) else {
+        if holdsAsPrimary(wanted, entry) {
+            let mail = entry.mail.compactMap(MailAddress.init)
+            guard mail.contains(where: { $0.matchesAsDirectory(wanted) }) else {
+                return AddressExpectation(address: wanted)
+            }
+            return AddressExpectation(address: wanted, otherMail: mail.filter { !$0.matchesAsDirectory(wanted) })
+        }
+        guard let primary = entry.primaryAddress.flatMap(MailAddress.init) else {
             return AddressExpectation(address: wanted)
         }
         return AddressExpectation(address: wanted, primary: primary)
@@ -84,7 +88,7 @@ struct RecipientEvaluator: Sendable {
     /// that policy applies to what the certificate names.
     private func holdsAsPrimary(_ wanted: MailAddress, _ entry: EntryValues) -> Bool {
         let own = entry.mail + entry.smtpAddresses.prefix(entry.hasPrimarySMTP ? 1 : 0)
-        return own.compactMap(MailAddress.init).contains { $0.matches(wanted, strictLocalPart: false) }
+        return own.compactMap(MailAddress.init).contains { $0.matchesAsDirectory(wanted) }
     }
 }
 

@@ -20,6 +20,17 @@ enum RecipientSearch {
     /// the project schema, so `smtp:` also finds the primary `SMTP:` value;
     /// other prefixes (`SIP:`, `X500:`) never match.
     static func filter(for address: String) -> LDAPFilter {
-        .or([.equal("mail", address), .equal("proxyAddresses", "smtp:" + address)])
+        MailAddress(address).map(filter(for:))
+            ?? .or([.equal("mail", address), .equal("proxyAddresses", "smtp:" + address)])
+    }
+
+    /// The same two terms for every spelling of the address (as written, with
+    /// A-labels, with U-labels; ``MailAddress/searchSpellings``), so that an entry
+    /// storing `bücher.example` is found by `xn--bcher-kva.example` and the other
+    /// way round. A UTF-8 value in a term on OpenLDAP's IA5 `mail` (RFC 4524 §2.16)
+    /// is an invalid assertion there, which slapd evaluates as Undefined, so the
+    /// other terms still match (measured with slapd 2.5; `SampleDirectoryTests`).
+    static func filter(for address: MailAddress) -> LDAPFilter {
+        .or(address.searchSpellings.flatMap { [.equal("mail", $0), .equal("proxyAddresses", "smtp:" + $0)] })
     }
 }

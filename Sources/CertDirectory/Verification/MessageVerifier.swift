@@ -39,7 +39,7 @@ public struct MessageVerifier: Sendable {
             verification.reasons.append(Finding(.badSignature, "the message does not carry the signer's certificate"))
             return verification
         }
-        let hasAddresses = !signer.rfc822Names.isEmpty || !signer.subjectEmailAddresses.isEmpty
+        let hasAddresses = !signer.mailboxNames.names.isEmpty
         let address =
             hasAddresses ? message.from.flatMap(MailAddress.init).map { AddressExpectation(address: $0) } : nil
         if hasAddresses && address == nil {
