@@ -88,6 +88,36 @@ struct RecipientEvaluatorTests {
         )
     }
 
+    @Test("a path check put off for the network check is settled for every candidate it did not reach")
+    func pendingPathSettled() async throws {
+        let other = try TestPKI(name: "unrelated root")
+        let stranger = try pki.leaf(san: ["twin@example.com"], issuedBy: other)
+        let fit = try pki.leaf(san: ["twin@example.com"])
+        // Two owners, one holding only a certificate without a path: the entry rule reads the
+        // local path verdict, so the other entry answers; the refused one keeps OpenSSL's reason.
+        let resolution = await evaluate(
+            "twin@example.com",
+            [
+                entry("uid=one", mail: "twin@example.com", certificates: [stranger]),
+                entry("uid=two", mail: "twin@example.com", certificates: [fit]),
+            ])
+        #expect(resolution.status == .ok)
+        #expect(resolution.chosen?.certificate?.der == fit)
+        let expected = CertificateValidator(trustAnchors: [pki.rootDER]).validate(
+            try ParsedCertificate(der: stranger), purpose: .encrypt,
+            address: AddressExpectation(address: try #require(MailAddress("twin@example.com"))), intermediates: [],
+            at: TestPKI.referenceTime)
+        let refused = try #require(resolution.candidates.first { $0.certificate?.der == stranger })
+        #expect(refused.reasons.map(\.code) == [.untrusted])
+        #expect(refused.reasons == expected.reasons)
+        #expect(resolution.candidates.allSatisfy { $0.pendingPath == nil })
+        // One entry: a candidate never network-checked (offline here) keeps the same reason.
+        let alone = await evaluate(
+            "twin@example.com", [entry("uid=one", mail: "twin@example.com", certificates: [stranger])])
+        #expect(alone.status == .noUsableCertificate)
+        #expect(alone.candidates.first?.reasons == expected.reasons)
+    }
+
     @Test("the same entry returned twice is one entry")
     func duplicateDN() async throws {
         let alice = entry(

@@ -19,11 +19,9 @@ extension CertificateValidator {
         sources: RevocationSources = .init(), revocation mode: RevocationMode, sourceFailures: [String],
         at time: Date
     ) -> ValidationResult {
-        var result = validate(certificate, purpose: purpose, address: address, intermediates: [], at: time)
-        // The path found without the pool is replaced by the full check below.
-        result.reasons.removeAll { $0.code == .untrusted }
-        result.pathLength = nil
-        if certificate.isCA && (purpose == .encrypt || !policy.acceptCASigners) { return result }
+        // The path is decided by the full check below, with the pool and the CRLs.
+        var (result, pathApplies) = validateLocally(certificate, purpose: purpose, address: address, at: time)
+        if !pathApplies { return result }
         guard mode != .off else {
             checkPath(certificate, intermediates: intermediates, at: time, &result)
             return result

@@ -59,11 +59,28 @@ public struct CertificateValidator: Sendable {
         intermediates: [ParsedCertificate], at time: Date, signatureOnlyIssuer: inout VerifiedIssuer?,
         signatureOnly: Bool = false
     ) -> ValidationResult {
+        var (result, pathApplies) = validateLocally(certificate, purpose: purpose, address: address, at: time)
+        if pathApplies {
+            checkPath(
+                certificate, intermediates: intermediates, at: time, &result,
+                signatureOnlyIssuer: &signatureOnlyIssuer, signatureOnly: signatureOnly)
+        }
+        return result
+    }
+
+    /// Every check of ``validate(_:purpose:address:intermediates:at:)`` but the
+    /// path, for a caller that decides the path itself (by the revocation check,
+    /// or later: ``PendingPath``). Adds no ``ReasonCode/untrusted`` and no path length.
+    /// - Returns: The result, and whether a path check belongs to the verdict
+    ///   (not for a CA certificate refused as one).
+    func validateLocally(
+        _ certificate: ParsedCertificate, purpose: Purpose, address: AddressExpectation?, at time: Date
+    ) -> (result: ValidationResult, pathApplies: Bool) {
         var result = ValidationResult()
         if certificate.isCA && (purpose == .encrypt || !policy.acceptCASigners) {
             // A path element, never a recipient: its other properties are beside the point.
             result.reasons.append(Finding(.caCertificate))
-            return result
+            return (result, false)
         }
         if certificate.isCA {
             // RFC 5280 §6 lets a CA certificate end a path; a signature by one is checked like any other.
@@ -73,13 +90,31 @@ public struct CertificateValidator: Sendable {
         checkValidity(certificate, at: time, &result)
         checkKeyUsage(certificate, purpose: purpose, &result)
         checkStrength(certificate, purpose: purpose, &result)
+        return (result, true)
+    }
+
+    /// The path part of ``validate(_:purpose:address:intermediates:at:)``: a
+    /// verified issuer's signature, else OpenSSL's `X509_verify_cert`.
+    func checkPath(
+        _ certificate: ParsedCertificate, intermediates: [ParsedCertificate], at time: Date,
+        _ result: inout ValidationResult
+    ) {
+        var issuer: VerifiedIssuer?
+        checkPath(certificate, intermediates: intermediates, at: time, &result, signatureOnlyIssuer: &issuer)
+    }
+
+    /// As ``checkPath(_:intermediates:at:_:)``, naming the issuer when its
+    /// signature alone settled the path; with `signatureOnly`, nothing else is tried.
+    func checkPath(
+        _ certificate: ParsedCertificate, intermediates: [ParsedCertificate], at time: Date,
+        _ result: inout ValidationResult, signatureOnlyIssuer: inout VerifiedIssuer?, signatureOnly: Bool = false
+    ) {
         if let (length, issuer) = verifiedIssuer(of: certificate, intermediates: intermediates) {
             result.pathLength = length
             signatureOnlyIssuer = issuer
         } else if !signatureOnly {
             checkPath(certificate, intermediates: intermediates.compactMap(\.x509), at: time, &result)
         }
-        return result
     }
 
     /// RFC 5280 §6 without revocation: a path to an anchor, every signature.

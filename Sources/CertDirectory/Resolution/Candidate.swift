@@ -44,6 +44,9 @@ public struct Candidate: Sendable {
     /// True once the network checks (path discovery, revocation) ran for this
     /// candidate, or its stored verdict already holds their outcome (``Choice``).
     var networkChecked = false
+    /// The local path check, when it was put off for the network check
+    /// (``PendingPath``); `nil` once the path is decided.
+    var pendingPath: PendingPath? = nil
 
     public var isFit: Bool { certificate != nil && reasons.isEmpty }
 

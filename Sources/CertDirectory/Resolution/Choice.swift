@@ -85,7 +85,7 @@ struct Choice: Sendable {
 
     /// The entry rules, then the first candidate of the answering entry that passes every check.
     private func chooseAmongEntries(_ set: CandidateSet, at time: Date) async -> Resolution {
-        let entries = set.entries
+        var entries = set.entries
         if entries.isEmpty {
             return Resolution(
                 address: set.address, status: .notFound, warnings: set.warnings, checkedEntries: entries,
@@ -97,6 +97,10 @@ struct Choice: Sendable {
             warnings.append(
                 Finding(.ambiguousEntries, "\(entries.count) entries have this address: \(dns.joined(separator: "; "))")
             )
+        }
+        if entries.count > 1 {
+            // The entry rule reads every candidate's local verdict.
+            for index in entries.indices { Self.settlePaths(&entries[index].candidates) }
         }
         var resolution = Resolution(
             address: set.address, status: .noUsableCertificate, candidates: entries.flatMap(\.candidates),
@@ -117,7 +121,18 @@ struct Choice: Sendable {
             resolution.chosen = chosen
             resolution.warnings += chosen.warnings
         }
+        Self.settlePaths(&resolution.candidates)
+        // One entry: its candidates are these, as decided (the book reads the entries' DNs and addresses).
+        if entries.count == 1 { resolution.checkedEntries[0].candidates = resolution.candidates }
         return resolution
+    }
+
+    /// The local path checks still pending (``PendingPath``) of candidates the
+    /// network check did not decide.
+    private static func settlePaths(_ candidates: inout [Candidate]) {
+        for index in candidates.indices where candidates[index].pendingPath != nil {
+            candidates[index].settlePath()
+        }
     }
 
     /// A candidate the network checks may still make fit: parsed, and refused by
@@ -152,6 +167,7 @@ struct Choice: Sendable {
             return
         }
         guard let checker else {
+            candidate.settlePath()
             let finding = Finding(.revocationUnknown, uncheckedNote)
             switch revocation {
             case .require: candidate.reasons.append(finding)
@@ -202,6 +218,8 @@ struct NetworkVerdict: Sendable {
         candidate.revocationSource = revocationSource
         candidate.revocationDataValidUntil = revocationDataValidUntil
         candidate.networkChecked = true
+        // The network check decided the path; the local one, if still pending, is moot.
+        candidate.pendingPath = nil
     }
 }
 

@@ -39,12 +39,15 @@ struct RecipientEvaluator: Sendable {
             let expectation = expectation(for: wanted, in: entry)
             var entryCandidates: [Candidate] = []
             for found in entry.certificates {
-                let result = validator.validate(
-                    found.certificate, purpose: .encrypt, address: expectation, intermediates: pathPool, at: time)
+                // The path is checked later (PendingPath): the network check decides it for the candidates it reaches.
+                let (result, pathApplies) = validator.validateLocally(
+                    found.certificate, purpose: .encrypt, address: expectation, at: time)
                 entryCandidates.append(
                     Candidate(
                         certificate: found.certificate, sha256: found.certificate.sha256, source: found.source,
-                        reasons: result.reasons, warnings: result.warnings, primaryAddress: expectation.primary))
+                        reasons: result.reasons, warnings: result.warnings, primaryAddress: expectation.primary,
+                        pendingPath: pathApplies
+                            ? PendingPath(validator: validator, intermediates: pathPool, time: time) : nil))
             }
             for bad in entry.malformed {
                 warnings.append(
