@@ -95,7 +95,7 @@ struct RecipientEvaluatorTests {
         let fit = try pki.leaf(san: ["twin@example.com"])
         // Two owners, one holding only a certificate without a path: the entry rule reads the
         // local path verdict, so the other entry answers; the refused one keeps OpenSSL's reason.
-        let resolution = await evaluate(
+        let resolution = try await evaluate(
             "twin@example.com",
             [
                 entry("uid=one", mail: "twin@example.com", certificates: [stranger]),
@@ -112,7 +112,7 @@ struct RecipientEvaluatorTests {
         #expect(refused.reasons == expected.reasons)
         #expect(resolution.candidates.allSatisfy { $0.pendingPath == nil })
         // One entry: a candidate never network-checked (offline here) keeps the same reason.
-        let alone = await evaluate(
+        let alone = try await evaluate(
             "twin@example.com", [entry("uid=one", mail: "twin@example.com", certificates: [stranger])])
         #expect(alone.status == .noUsableCertificate)
         #expect(alone.candidates.first?.reasons == expected.reasons)
