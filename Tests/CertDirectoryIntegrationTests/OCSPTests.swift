@@ -109,9 +109,14 @@ final class OCSPTests {
         "answers that verify count: issuer-signed, delegated responder with id-kp-OCSPSigning, revoked by the issuer",
         arguments: [("good", RevocationStatus.good), ("delegated", .good), ("revoked", .revoked), ("nononce", .good)])
     func acceptedAnswers(_ mode: String, _ expected: RevocationStatus) async throws {
+        let asked = Date()
         let checked = try await check("good", responder: faults.url + mode + "/")
         #expect(checked.result.revocation == expected, "\(checked.result.warnings) \(checked.result.reasons)")
         #expect(checked.result.revocationSource == "ocsp \(faults.url)\(mode)/")
+        // The answer's nextUpdate (an hour after it was made), not the root CRL's year, bounds
+        // how long the book may keep this verdict.
+        let validUntil = try #require(checked.result.revocationDataValidUntil)
+        #expect(validUntil > asked.addingTimeInterval(3000) && validUntil < Date().addingTimeInterval(3700))
     }
 
     @Test(

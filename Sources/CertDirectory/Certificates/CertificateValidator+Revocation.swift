@@ -46,7 +46,12 @@ extension CertificateValidator {
             return Finding(
                 .revoked, "revoked at \(RFC3339.format(at))\(reason.map { " (\($0))" } ?? "") says \(ocsp.source)")
         }
-        result.revocationDataValidUntil = crls.compactMap(\.nextUpdate).min()
+        // A stored answer lives no longer than the data it was judged by: the CRLs'
+        // nextUpdate and, when OCSP decided, the response's (without one, its thisUpdate:
+        // such a response is current only now, RFC 6960 §4.2.2.1).
+        var validUntil = crls.compactMap(\.nextUpdate)
+        if ocspDecides, let window = ocsp?.answer.window { validUntil.append(window.nextUpdate ?? window.thisUpdate) }
+        result.revocationDataValidUntil = validUntil.min()
         let verdict = trustStore.verify(
             leaf: leaf, intermediates: intermediates, crls: crls, at: time,
             leafDecided: ocspDecides || !sources.asksCRL)

@@ -169,6 +169,14 @@ enum OCSPAnswer: Sendable, Hashable {
     case revoked(at: Date, reason: String?, Window)
     /// No verified definite answer, with why.
     case unknown(String)
+
+    /// The validity window of a definite answer.
+    var window: Window? {
+        switch self {
+        case .good(let window), .revoked(_, _, let window): window
+        case .unknown: nil
+        }
+    }
 }
 
 extension X509Ref {
