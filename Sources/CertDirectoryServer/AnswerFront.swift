@@ -11,7 +11,8 @@ import NIOConcurrencyHelpers
 /// verdict, and so the choice, is the same as when it was computed; a request
 /// outside it (a certificate expired or became valid meanwhile, or the clock
 /// moved back) misses the front and is answered through the book, where every
-/// candidate's dates are judged again.
+/// candidate's dates are judged again. The interval also ends at the earliest
+/// nextUpdate of the revocation data a candidate was judged by.
 ///
 /// Only definite answers enter (not errors, not stale fallbacks). Entries live
 /// at most ``ServeConfiguration/frontLifetime``; the front holds at most
@@ -52,6 +53,11 @@ final class AnswerFront: Sendable {
         var after = -Double.infinity
         var before = t + lifetime
         for candidate in answer.resolution.candidates {
+            // Nor past the revocation data the verdict was judged by (a CRL's or
+            // OCSP response's nextUpdate): the book then asks again.
+            if let validUntil = candidate.revocationDataValidUntil {
+                before = min(before, validUntil.timeIntervalSince1970)
+            }
             guard let certificate = candidate.certificate else { continue }
             for boundary in [certificate.notBefore.timeIntervalSince1970, certificate.notAfter.timeIntervalSince1970] {
                 if boundary <= t { after = max(after, boundary) } else { before = min(before, boundary) }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Where a directory value came from.
 public struct ValueSource: Sendable, Hashable, Codable {
@@ -38,9 +38,9 @@ public struct Candidate: Sendable {
     /// The source that decided ``revocation`` for the certificate itself
     /// (`ocsp <url>`, `crl <url>`, `crl directory entry <dn>`); `nil` when not checked or not known.
     public var revocationSource: String? = nil
-    /// The earliest nextUpdate of the CRLs ``revocation`` was decided with
+    /// The earliest nextUpdate of the CRLs or OCSP response ``revocation`` was decided with
     /// (``ValidationResult/revocationDataValidUntil``); the book keeps the answer no longer.
-    var revocationDataValidUntil: Date?
+    public var revocationDataValidUntil: Date?
     /// True once the network checks (path discovery, revocation) ran for this
     /// candidate, or its stored verdict already holds their outcome (``Choice``).
     var networkChecked = false
