@@ -125,7 +125,11 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
     /// when that spelling is the ASCII one (no A-label) or ICU refuses it.
     public var unicodeDomain: String? {
         guard Self.hasACELabel(asciiDomain.utf8), case .converted(let unicode) = UTS46.toUnicode(asciiDomain),
-            unicode != asciiDomain
+            unicode != asciiDomain,
+            // Found by fuzz-address: `xn--bhepleeplevxlrevxlrexample` decodes to a U-label that an
+            // address cannot be written with, so it is no second spelling of this domain. Only a
+            // U-label spelling that parses and maps back to this A-label is searched.
+            MailAddress("\(localPart)@\(unicode)")?.asciiDomain == asciiDomain
         else { return nil }
         return unicode
     }
