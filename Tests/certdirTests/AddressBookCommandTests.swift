@@ -293,7 +293,7 @@ struct AddressBookCommandTests {
         let holder = try CertDirProcess.run(
             [
                 "-c",
-                "python3 -c \"import sqlite3,time; c=sqlite3.connect('\(book)', isolation_level=None); c.execute('begin exclusive'); time.sleep(14)\" & sleep 1; echo started",
+                "python3 -c \"import sqlite3,time; c=sqlite3.connect('\(book)', isolation_level=None); c.execute('begin exclusive'); time.sleep(34)\" & sleep 1; echo started",
             ], shell: true)
         #expect(holder.stdout.contains("started"))
         let outcome = try resolve(directory.ldapURI, ["--refresh", "alice@example.com"])
