@@ -129,7 +129,8 @@ public struct CertificateChecker: Sendable {
         let sources = validator.policy.revocationSources
         let responders = sources.ocspResponder.map { [$0] } ?? leaf.ocspResponderURLs
         guard !responders.isEmpty else { return nil }
-        let anchors = validator.trustAnchors.compactMap { X509Ref(der: $0) }
+        // The anchors parsed once at init, in the validator's order.
+        let anchors = validator.trustAnchors.compactMap { self.anchors[$0] }
         guard let issuer = (gathered.pool + anchors).first(where: { leaf.isIssued(by: $0) }) else {
             return OCSPResult(
                 answer: .unknown("the issuer's certificate is not at hand, so no OCSP request can be made"),
